@@ -6,6 +6,9 @@ export interface Problem {
   message: string;
 }
 
+/** The result of validating a document: the typed value, or every problem found. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
 /** Joins path segments the way Kubernetes field errors print them. */
 export function fieldPath(base: string, ...segments: (string | number)[]): string {
   let path = base;

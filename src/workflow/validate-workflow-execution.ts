@@ -1,9 +1,7 @@
 /** Parses and validates a WorkflowExecution as read from the API server or a file. */
 import { workflowExecutionSchema, type WorkflowExecution } from '../api/workflow-execution.ts';
-import { problemsFromZod, type Problem } from './problems.ts';
+import { problemsFromZod, type Validated } from './problems.ts';
 import { validateSteps } from './validate-steps.ts';
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
 export function validateWorkflowExecution(document: unknown): Validated<WorkflowExecution> {
   const parsed = workflowExecutionSchema.safeParse(document);
