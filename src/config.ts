@@ -1,0 +1,36 @@
+/** The dispatcher's configuration, read from the environment once, in main.ts. */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+export const configSchema = z.object({
+  PORT: port.default(8080).describe('Port of the dispatcher HTTP server.'),
+  HOST: z.string().default('0.0.0.0'),
+  KUBE_API_PORT: port.default(6443).describe('Port of the embedded API server (local mode).'),
+  KUBECONFIG: z.string().optional().describe('Use this cluster; nothing embedded starts.'),
+  KUBERNETES_SERVICE_HOST: z
+    .string()
+    .optional()
+    .describe('Set in a pod: use the in-cluster config.'),
+  KUBERNAUT_LOCAL_TOKEN: z.string().min(16).optional().describe('Token of the local mode.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; every bad variable is named with the reason. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+}
+
+/** Local mode runs the embedded API server; a kubeconfig or in-cluster env turns it off. */
+export function isLocalMode(config: Config): boolean {
+  return config.KUBECONFIG === undefined && config.KUBERNETES_SERVICE_HOST === undefined;
+}
