@@ -1,0 +1,410 @@
+// The REST verbs of one resource URL mapped onto the ResourceService: query parameters,
+// subresources (status, scale, pods/log, pods/eviction, pods/binding), list and Table
+// rendering, watch. Every failure is a StatusError, answered by the caller.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultInjector } from './fault-injector.ts';
+import { parseBody, sendJson, sendText, wantsTable } from './http-io.ts';
+import { buildMatcher, paginate } from './list-query.ts';
+import type { ObjectStore, StoredObject } from './object-store.ts';
+import { applyJsonPatch, applyMergePatch } from './patch.ts';
+import {
+  PATCH_TYPES,
+  type DeleteOptions,
+  type FieldValidation,
+  type ResourceService,
+  type WriteOptions,
+} from './resource-service.ts';
+import { formatApiVersion, type PropagationPolicy, type ResourceType } from './resource-type.ts';
+import { applyScale, buildScale } from './scale-subresource.ts';
+import { handlePodSubresource } from './pod-subresources.ts';
+import {
+  newBadRequest,
+  newConflict,
+  newMethodNotAllowed,
+  newStatusForCode,
+  StatusError,
+} from './status-error.ts';
+import { renderTable } from './table.ts';
+import { serveWatch } from './watch-stream.ts';
+
+export interface Route {
+  type: ResourceType;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+  watch: boolean;
+}
+
+export interface RouteContext {
+  store: ObjectStore;
+  service: ResourceService;
+  faults: FaultInjector;
+  podLogs: Map<string, string>;
+  bookmarkIntervalMs: number;
+  trackWatch: (close: () => void) => () => void;
+}
+
+export interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: Route;
+  query: URLSearchParams;
+  body: string;
+}
+
+function present(t: ResourceType, obj: StoredObject): StoredObject {
+  const apiVersion = formatApiVersion(t);
+  return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+}
+
+function readWriteOptions(q: URLSearchParams): WriteOptions {
+  const fv = q.get('fieldValidation');
+  const fieldValidation: FieldValidation = fv === 'Strict' || fv === 'Ignore' ? fv : 'Warn';
+  return { dryRun: q.get('dryRun') === 'All', fieldValidation };
+}
+
+function readDeleteOptions(q: URLSearchParams, body: string): DeleteOptions {
+  const parsed =
+    body === '' ? {} : (parseBody(body, 'application/json') as Record<string, unknown>);
+  const opts: DeleteOptions = {};
+  const policy = (parsed['propagationPolicy'] ?? q.get('propagationPolicy') ?? undefined) as
+    string | undefined;
+  const orphan =
+    parsed['orphanDependents'] ??
+    (q.get('orphanDependents') === null ? undefined : q.get('orphanDependents') === 'true');
+  if (policy !== undefined) {
+    if (!['Foreground', 'Background', 'Orphan'].includes(policy))
+      throw newBadRequest(`invalid propagationPolicy "${policy}"`);
+    opts.propagationPolicy = policy as PropagationPolicy;
+  } else if (orphan !== undefined)
+    opts.propagationPolicy = orphan === true ? 'Orphan' : 'Background';
+  if (typeof parsed['preconditions'] === 'object' && parsed['preconditions'] !== null) {
+    opts.preconditions = parsed['preconditions'] as DeleteOptions['preconditions'];
+  }
+  const dryRun = parsed['dryRun'];
+  opts.dryRun = q.get('dryRun') === 'All' || (Array.isArray(dryRun) && dryRun.includes('All'));
+  return opts;
+}
+
+function verbOf(method: string, route: Route): string {
+  switch (method) {
+    case 'GET':
+      return route.watch ? 'watch' : route.name === undefined ? 'list' : 'get';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return route.name === undefined ? 'deletecollection' : 'delete';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+export function handleResource(ctx: RouteContext, call: Call): void {
+  const { route, req } = call;
+  const method = req.method ?? 'GET';
+  const verb = verbOf(method, route);
+  const code = ctx.faults.pickError(verb, route.type.resource);
+  if (code !== undefined) throw newStatusForCode(code, route.type, route.name ?? '');
+  if (route.subresource !== undefined) {
+    handleSubresource(ctx, call, method);
+    return;
+  }
+  switch (verb) {
+    case 'list':
+    case 'watch':
+      handleList(ctx, call);
+      return;
+    case 'get':
+      sendObject(call, 200, ctx.service.get(route.type, route.namespace ?? '', route.name ?? ''));
+      return;
+    case 'create': {
+      if (route.name !== undefined)
+        throw newMethodNotAllowed(
+          `the server does not allow this method on the requested resource`,
+        );
+      const result = ctx.service.create(
+        route.type,
+        route.namespace ?? '',
+        parseBody(call.body, req.headers['content-type'] ?? ''),
+        readWriteOptions(call.query),
+      );
+      sendObject(call, 201, result.object, result.warnings);
+      return;
+    }
+    case 'update': {
+      const result = ctx.service.update(
+        route.type,
+        route.namespace ?? '',
+        route.name ?? '',
+        parseBody(call.body, ''),
+        readWriteOptions(call.query),
+      );
+      sendObject(call, 200, result.object, result.warnings);
+      return;
+    }
+    case 'patch':
+      handlePatch(ctx, call, undefined);
+      return;
+    case 'delete': {
+      const { object, finished } = ctx.service.delete(
+        route.type,
+        route.namespace ?? '',
+        route.name ?? '',
+        readDeleteOptions(call.query, call.body),
+      );
+      sendObject(call, finished ? 200 : 202, object);
+      return;
+    }
+    case 'deletecollection':
+      handleDeleteCollection(ctx, call);
+      return;
+    default:
+      throw newMethodNotAllowed(`the server does not allow this method on the requested resource`);
+  }
+}
+
+function sendObject(call: Call, code: number, obj: StoredObject, warnings: string[] = []): void {
+  const t = call.route.type;
+  if (wantsTable(call.req.headers.accept)) {
+    const table = renderTable(
+      t,
+      [obj],
+      { resourceVersion: obj.metadata.resourceVersion },
+      readIncludeObject(call.query),
+      Date.now(),
+    );
+    sendJson(call.res, code, JSON.stringify(table), warnings);
+    return;
+  }
+  sendJson(call.res, code, JSON.stringify(present(t, obj)), warnings);
+}
+
+function readIncludeObject(q: URLSearchParams): 'None' | 'Metadata' | 'Object' {
+  const v = q.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+function handleList(ctx: RouteContext, call: Call): void {
+  const { route, query: q } = call;
+  const t = route.type;
+  let fieldSelector = q.get('fieldSelector') ?? '';
+  if (route.name !== undefined)
+    fieldSelector = [fieldSelector, `metadata.name=${route.name}`]
+      .filter((s) => s !== '')
+      .join(',');
+  const labelSelector = q.get('labelSelector') ?? '';
+  const matches = buildMatcher(t, labelSelector, fieldSelector);
+  const namespace = t.namespaced ? route.namespace : undefined;
+  const table = wantsTable(call.req.headers.accept);
+  if (route.watch) {
+    const includeObject = readIncludeObject(q);
+    const timeout = q.get('timeoutSeconds');
+    serveWatch(
+      call.res,
+      {
+        type: t,
+        namespace,
+        matches,
+        resourceVersion: q.get('resourceVersion') ?? undefined,
+        allowBookmarks:
+          q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1',
+        sendInitialEvents: q.get('sendInitialEvents') === 'true',
+        timeoutSeconds: timeout === null ? undefined : Number(timeout),
+        bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+        transform: table
+          ? (o) =>
+              renderTable(
+                t,
+                [o],
+                { resourceVersion: o.metadata.resourceVersion },
+                includeObject,
+                Date.now(),
+              )
+          : undefined,
+      },
+      { store: ctx.store, faults: ctx.faults, track: ctx.trackWatch },
+    );
+    return;
+  }
+  const rv = ctx.store.currentRv();
+  const limit = Number(q.get('limit') ?? '0');
+  const page = paginate(
+    ctx.store.list(t.storageKey, namespace),
+    matches,
+    {
+      labelSelector,
+      fieldSelector,
+      limit: Number.isFinite(limit) ? limit : 0,
+      continueToken: q.get('continue') ?? '',
+    },
+    rv,
+    labelSelector !== '' || fieldSelector !== '',
+  );
+  const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
+  if (page.continueToken !== undefined) metadata['continue'] = page.continueToken;
+  if (page.remainingItemCount !== undefined)
+    metadata['remainingItemCount'] = page.remainingItemCount;
+  if (table) {
+    sendJson(
+      call.res,
+      200,
+      JSON.stringify(renderTable(t, page.items, metadata, readIncludeObject(q), Date.now())),
+    );
+    return;
+  }
+  const apiVersion = formatApiVersion(t);
+  // Typed lists of built-ins carry no kind/apiVersion per item; custom resource lists do.
+  const items = t.strategicMerge
+    ? page.items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest)
+    : page.items.map((o) => present(t, o));
+  sendJson(call.res, 200, JSON.stringify({ kind: t.listKind, apiVersion, metadata, items }));
+}
+
+function handleDeleteCollection(ctx: RouteContext, call: Call): void {
+  const { route, query: q } = call;
+  const t = route.type;
+  const matches = buildMatcher(t, q.get('labelSelector') ?? '', q.get('fieldSelector') ?? '');
+  const opts = readDeleteOptions(q, call.body);
+  const deleted: StoredObject[] = [];
+  for (const obj of ctx.store.list(t.storageKey, t.namespaced ? route.namespace : undefined)) {
+    if (!matches(obj)) continue;
+    deleted.push(
+      ctx.service.delete(t, obj.metadata.namespace ?? '', obj.metadata.name, opts).object,
+    );
+  }
+  const items = deleted.map((o) => present(t, o));
+  sendJson(
+    call.res,
+    200,
+    JSON.stringify({
+      kind: t.listKind,
+      apiVersion: formatApiVersion(t),
+      metadata: { resourceVersion: String(ctx.store.currentRv()) },
+      items,
+    }),
+  );
+}
+
+function handlePatch(ctx: RouteContext, call: Call, subresource: 'status' | undefined): void {
+  const { route, req, query } = call;
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  const opts = readWriteOptions(query);
+  if (contentType === PATCH_TYPES.apply) {
+    if ((query.get('fieldManager') ?? '') === '') {
+      throw new StatusError(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      );
+    }
+    const result = ctx.service.apply(
+      route.type,
+      route.namespace ?? '',
+      route.name ?? '',
+      parseBody(call.body, contentType),
+      opts,
+    );
+    sendObject(call, result.created ? 201 : 200, result.object, result.warnings);
+    return;
+  }
+  const patch = parseBody(call.body, 'application/json');
+  const result = ctx.service.patch(
+    route.type,
+    route.namespace ?? '',
+    route.name ?? '',
+    contentType,
+    patch,
+    opts,
+    subresource,
+  );
+  sendObject(call, 200, result.object, result.warnings);
+}
+
+function handleSubresource(ctx: RouteContext, call: Call, method: string): void {
+  const { route } = call;
+  const t = route.type;
+  const sub = route.subresource ?? '';
+  const ns = route.namespace ?? '';
+  const name = route.name ?? '';
+  if (sub === 'status' && t.hasStatus) {
+    if (method === 'GET') sendObject(call, 200, ctx.service.get(t, ns, name));
+    else if (method === 'PUT') {
+      const result = ctx.service.update(
+        t,
+        ns,
+        name,
+        parseBody(call.body, ''),
+        readWriteOptions(call.query),
+        'status',
+      );
+      sendObject(call, 200, result.object, result.warnings);
+    } else if (method === 'PATCH') handlePatch(ctx, call, 'status');
+    else
+      throw newMethodNotAllowed('the server does not allow this method on the requested resource');
+    return;
+  }
+  if (sub === 'scale' && t.scale !== undefined) {
+    handleScale(ctx, call, method, t.scale);
+    return;
+  }
+  if (t.kind === 'Pod' && t.group === '') {
+    handlePodSubresource(ctx, call.route, method, call.query, call.body, call.res);
+    return;
+  }
+  throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+}
+
+function handleScale(
+  ctx: RouteContext,
+  call: Call,
+  method: string,
+  scaleSpec: NonNullable<ResourceType['scale']>,
+): void {
+  const t = call.route.type;
+  const ns = call.route.namespace ?? '';
+  const name = call.route.name ?? '';
+  const current = ctx.service.get(t, ns, name);
+  const scale = buildScale(t, scaleSpec, current);
+  if (method === 'GET') {
+    sendJson(call.res, 200, JSON.stringify(scale));
+    return;
+  }
+  let wanted: StoredObject;
+  if (method === 'PUT') wanted = parseBody(call.body, '') as StoredObject;
+  else if (method === 'PATCH') {
+    const patch = parseBody(call.body, 'application/json');
+    const json = (call.req.headers['content-type'] ?? '').startsWith(PATCH_TYPES.json);
+    wanted = (json ? applyJsonPatch(scale, patch) : applyMergePatch(scale, patch)) as StoredObject;
+  } else
+    throw newMethodNotAllowed('the server does not allow this method on the requested resource');
+  const rv = wanted.metadata.resourceVersion;
+  if (rv !== '' && rv !== current.metadata.resourceVersion)
+    throw newConflict(
+      t,
+      name,
+      'the object has been modified; please apply your changes to the latest version and try again',
+    );
+  const replicas = (wanted['spec'] as { replicas?: unknown } | undefined)?.replicas;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+    throw new StatusError(
+      422,
+      'Invalid',
+      `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+    );
+  }
+  const result = ctx.service.update(
+    t,
+    ns,
+    name,
+    applyScale(scaleSpec, current, replicas),
+    readWriteOptions(call.query),
+    undefined,
+    false,
+  );
+  sendJson(call.res, 200, JSON.stringify(buildScale(t, scaleSpec, result.object)));
+}
