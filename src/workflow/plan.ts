@@ -13,6 +13,7 @@ import type { Effect, ObservedAttempt, ObservedChildren, Plan, PlanOptions } fro
 import { formatProblems } from './problems.ts';
 import { resolveOutputReferences } from './output-references.ts';
 import { retryDelayMs } from './retry-backoff.ts';
+import { tidyFinishedRun } from './tidy-finished-run.ts';
 import { validateSteps } from './validate-steps.ts';
 
 export const CONDITION_VALIDATED = 'Validated';
@@ -69,7 +70,11 @@ class Planner {
   }
 
   plan(): Plan {
-    if (this.status.phase && TERMINAL_RUN_PHASES.has(this.status.phase)) return this.converge();
+    if (this.status.phase && TERMINAL_RUN_PHASES.has(this.status.phase)) {
+      const claimName = this.status.workspace?.claimName;
+      const effects = tidyFinishedRun(this.runName(), this.observed, claimName);
+      return { status: { ...this.status, steps: this.steps }, effects };
+    }
     if (!this.validate()) return this.result();
     const stopping = this.run.spec.cancel || this.run.metadata.deletionTimestamp !== undefined;
     const approval = this.run.spec.approval;
@@ -358,27 +363,6 @@ class Planner {
       });
     }
     return this.result();
-  }
-
-  /** A finished run only tidies up: children still running and the workspace go. */
-  private converge(): Plan {
-    for (const attempt of this.observed.attempts) {
-      if (attempt.phase === 'Running' || attempt.phase === 'Pending') {
-        const { step, name } = attempt;
-        this.effects.push({
-          type: 'deleteAttempt',
-          step,
-          attempt: attempt.attempt,
-          name,
-          reason: 'RunFinished',
-        });
-      }
-    }
-    if (this.observed.workspaceExists) {
-      const claimName = this.status.workspace?.claimName ?? workspaceClaimName(this.runName());
-      this.effects.push({ type: 'deleteWorkspace', claimName });
-    }
-    return { status: { ...this.status, steps: this.steps }, effects: this.effects };
   }
 
   private skip(step: StepStatus, reason: string): void {
