@@ -4,6 +4,7 @@
 
 import type { StoredObject } from './object-store.ts';
 import { convertLabelSelector, matchLabels } from './selectors.ts';
+import { removeKey } from './patch.ts';
 import type { StatusCause } from './status-error.ts';
 import { validateName } from './object-meta.ts';
 
@@ -100,7 +101,7 @@ function maskMutablePodFields(spec: unknown): string {
   const copy = structuredClone(asMap(spec));
   for (const list of ['containers', 'initContainers']) {
     const cs = copy[list];
-    if (Array.isArray(cs)) for (const c of cs) delete asMap(c)['image'];
+    if (Array.isArray(cs)) for (const c of cs) removeKey(asMap(c), 'image');
   }
   for (const key of [
     'activeDeadlineSeconds',
@@ -108,7 +109,7 @@ function maskMutablePodFields(spec: unknown): string {
     'terminationGracePeriodSeconds',
     'schedulingGates',
   ])
-    delete copy[key];
+    removeKey(copy, key);
   return JSON.stringify(copy);
 }
 

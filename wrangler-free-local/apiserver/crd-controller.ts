@@ -35,7 +35,10 @@ export class CrdController {
     if (e.storageKey !== CRD_STORAGE_KEY) {
       if (e.type === 'DELETED') {
         for (const [crd, key] of this.terminating)
-          if (key === e.storageKey) setImmediate(() => this.finish(crd));
+          if (key === e.storageKey)
+            setImmediate(() => {
+              this.finish(crd);
+            });
       }
       return;
     }
@@ -52,12 +55,17 @@ export class CrdController {
           crd.metadata.name,
           `${spec?.group ?? ''}/${spec?.names?.plural ?? ''}`,
         );
-        setImmediate(() => this.cleanUp(crd.metadata.name));
+        setImmediate(() => {
+          this.cleanUp(crd.metadata.name);
+        });
       }
       return;
     }
     this.registry.setCrdTypes(crd.metadata.name, buildCrdTypes(spec ?? {}));
-    if (!this.isEstablished(crd)) setImmediate(() => this.establish(crd.metadata.name));
+    if (!this.isEstablished(crd))
+      setImmediate(() => {
+        this.establish(crd.metadata.name);
+      });
   }
 
   private isEstablished(crd: StoredObject): boolean {

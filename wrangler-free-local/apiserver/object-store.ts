@@ -35,6 +35,14 @@ export interface StoredObject {
   [key: string]: unknown;
 }
 
+/** A request body before the server has filled in its metadata. */
+export interface IncomingObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: Partial<ObjectMeta>;
+  [key: string]: unknown;
+}
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface StoreEvent {

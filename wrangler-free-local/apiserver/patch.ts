@@ -12,6 +12,11 @@ function isMap(v: Json): v is JsonMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** `removeKey(obj, key)` for computed keys. */
+export function removeKey(obj: object, key: string): void {
+  Reflect.deleteProperty(obj, key);
+}
+
 export function cloneJson<T>(v: T): T {
   return structuredClone(v);
 }
@@ -20,7 +25,7 @@ export function applyMergePatch(target: Json, patch: Json): Json {
   if (!isMap(patch)) return cloneJson(patch);
   const result: JsonMap = isMap(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
+    if (value === null) removeKey(result, key);
     else result[key] = applyMergePatch(result[key], value);
   }
   return result;
@@ -80,7 +85,7 @@ function removeAt(doc: Json, path: string[]): Json {
         `remove operation does not apply: doc is missing path: /${path.join('/')}`,
       );
     }
-    delete (parent as JsonMap)[key];
+    removeKey(parent as JsonMap, key);
   }
   return doc;
 }
@@ -198,7 +203,7 @@ function applyDirectives(result: JsonMap, patch: JsonMap): void {
       const current = result[field];
       if (Array.isArray(current)) result[field] = orderBy(current, value, MERGE_KEYS[field]);
     } else if (key === '$retainKeys' && Array.isArray(value)) {
-      for (const k of Object.keys(result)) if (!value.includes(k)) delete result[k];
+      for (const k of Object.keys(result)) if (!value.includes(k)) removeKey(result, k);
     }
   }
 }
@@ -207,19 +212,20 @@ export function applyStrategicMergePatch(target: Json, patch: Json): Json {
   if (!isMap(patch)) return cloneJson(patch);
   if (patch['$patch'] === 'delete') return undefined;
   if (patch['$patch'] === 'replace') {
-    const { $patch: _ignored, ...rest } = patch;
-    return cloneJson(rest);
+    const rest = cloneJson(patch);
+    removeKey(rest, '$patch');
+    return rest;
   }
   const result: JsonMap = isMap(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith('$')) continue;
-    if (value === null) delete result[key];
+    if (value === null) removeKey(result, key);
     else if (Array.isArray(value)) {
       const current = result[key];
       result[key] = mergeList(key, Array.isArray(current) ? current : [], value);
     } else {
       const merged = applyStrategicMergePatch(result[key], value);
-      if (merged === undefined) delete result[key];
+      if (merged === undefined) removeKey(result, key);
       else result[key] = merged;
     }
   }

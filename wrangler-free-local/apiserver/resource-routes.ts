@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultInjector } from './fault-injector.ts';
-import { parseBody, sendJson, sendText, wantsTable } from './http-io.ts';
+import { parseBody, sendJson, wantsTable } from './http-io.ts';
 import { buildMatcher, paginate } from './list-query.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
 import { applyJsonPatch, applyMergePatch } from './patch.ts';
@@ -80,7 +80,7 @@ function readDeleteOptions(q: URLSearchParams, body: string): DeleteOptions {
   } else if (orphan !== undefined)
     opts.propagationPolicy = orphan === true ? 'Orphan' : 'Background';
   if (typeof parsed['preconditions'] === 'object' && parsed['preconditions'] !== null) {
-    opts.preconditions = parsed['preconditions'] as DeleteOptions['preconditions'];
+    opts.preconditions = parsed['preconditions'];
   }
   const dryRun = parsed['dryRun'];
   opts.dryRun = q.get('dryRun') === 'All' || (Array.isArray(dryRun) && dryRun.includes('All'));
@@ -260,7 +260,7 @@ function handleList(ctx: RouteContext, call: Call): void {
   const apiVersion = formatApiVersion(t);
   // Typed lists of built-ins carry no kind/apiVersion per item; custom resource lists do.
   const items = t.strategicMerge
-    ? page.items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest)
+    ? page.items.map((o) => ({ ...o, kind: undefined, apiVersion: undefined }))
     : page.items.map((o) => present(t, o));
   sendJson(call.res, 200, JSON.stringify({ kind: t.listKind, apiVersion, metadata, items }));
 }

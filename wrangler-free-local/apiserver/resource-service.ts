@@ -2,6 +2,7 @@
 // the real API server's generic store (resourceVersion preconditions, generation, status
 // subresource, finalizers, schema admission). Knows nothing of HTTP.
 
+import { isDeepStrictEqual } from 'node:util';
 import { validateCrd, type CrdSpec } from './crd-types.ts';
 import { admitBuiltinCreate, admitBuiltinUpdate } from './builtin-admission.ts';
 import {
@@ -11,7 +12,7 @@ import {
   validateLabels,
   validateName,
 } from './object-meta.ts';
-import type { ObjectStore, StoredObject } from './object-store.ts';
+import type { IncomingObject, ObjectMeta, ObjectStore, StoredObject } from './object-store.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from './patch.ts';
 import { formatApiVersion, type PropagationPolicy, type ResourceType } from './resource-type.ts';
 import { applyDefaults, pruneUnknownFields, validateAgainstSchema } from './schema.ts';
@@ -68,14 +69,41 @@ function refOf(t: ResourceType, name = ''): { group: string; resource: string; n
 }
 
 /** Content that drives metadata.generation: everything but metadata (and status when split). */
-function readGenerationContent(t: ResourceType, o: StoredObject): string {
-  const { metadata: _m, status, ...rest } = o;
-  return JSON.stringify(t.hasStatus ? rest : { ...rest, status });
+function isSameGenerationContent(t: ResourceType, a: StoredObject, b: StoredObject): boolean {
+  const content = (o: StoredObject): unknown => ({
+    ...o,
+    metadata: null,
+    status: t.hasStatus ? null : o['status'],
+  });
+  return isDeepStrictEqual(content(a), content(b));
 }
 
-function readComparable(o: StoredObject): string {
-  const { resourceVersion: _rv, ...meta } = o.metadata;
-  return JSON.stringify({ ...o, metadata: meta });
+/** Equal apart from resourceVersion, whatever the key order. */
+function isSameObject(a: StoredObject, b: StoredObject): boolean {
+  const comparable = (o: StoredObject): unknown => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: '' },
+  });
+  return isDeepStrictEqual(comparable(a), comparable(b));
+}
+
+/** apiVersion, kind, metadata first, as the real server serializes. */
+function orderFields(o: StoredObject): StoredObject {
+  return Object.assign({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata }, o);
+}
+
+/** The body as an object with an object `metadata`, or 400 BadRequest. */
+function readIncoming(input: unknown): IncomingObject & { metadata: Partial<ObjectMeta> } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw newBadRequest('the body of the request must be a JSON object');
+  }
+  const body = input as IncomingObject;
+  const meta: unknown = body.metadata ?? {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    throw newBadRequest('metadata must be an object');
+  }
+  body.metadata = meta;
+  return body as IncomingObject & { metadata: Partial<ObjectMeta> };
 }
 
 export class ResourceService {
@@ -106,7 +134,7 @@ export class ResourceService {
     }
   }
 
-  private checkTypeMeta(t: ResourceType, body: StoredObject): void {
+  private checkTypeMeta(t: ResourceType, body: IncomingObject): void {
     // Typed decoding fills a missing kind from the URL; unstructured (custom) decoding does not.
     if (body.kind === undefined && t.schema !== undefined) {
       throw newBadRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
@@ -165,11 +193,9 @@ export class ResourceService {
   }
 
   create(t: ResourceType, namespace: string, input: unknown, opts: WriteOptions): WriteResult {
-    if (typeof input !== 'object' || input === null || Array.isArray(input))
-      throw newBadRequest('the body of the request must be an object');
-    const body = input as StoredObject;
+    const body = readIncoming(input);
     this.checkTypeMeta(t, body);
-    const meta = (body.metadata ??= {} as StoredObject['metadata']);
+    const meta = body.metadata;
     if (t.namespaced) {
       if (meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) {
         throw newBadRequest(
@@ -181,7 +207,7 @@ export class ResourceService {
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
       throw newInternalError('resourceVersion should not be set on objects to be created');
     }
-    if ((meta.name as string | undefined) === undefined || meta.name === '') {
+    if (meta.name === undefined || meta.name === '') {
       if (meta.generateName === undefined || meta.generateName === '') {
         throw newInvalid(t.kind, t.group, '', [
           {
@@ -204,13 +230,15 @@ export class ResourceService {
     else delete meta.generation;
     // With a status subresource, create ignores the status a client sends.
     if (t.hasStatus) delete body['status'];
-    const warnings = this.admit(t, body, opts, undefined);
+    // Type meta and metadata are complete from here on.
+    const obj = orderFields(body as StoredObject);
+    const warnings = this.admit(t, obj, opts, undefined);
     if (!opts.dryRun) {
       const rv = this.store.nextRv();
-      meta.resourceVersion = String(rv);
-      this.store.put(t.storageKey, body, rv);
+      obj.metadata.resourceVersion = String(rv);
+      this.store.put(t.storageKey, obj, rv);
     }
-    return { object: body, warnings };
+    return { object: obj, warnings };
   }
 
   /**
@@ -226,15 +254,13 @@ export class ResourceService {
     subresource?: 'status',
     conditional = true,
   ): WriteResult {
-    if (typeof input !== 'object' || input === null || Array.isArray(input))
-      throw newBadRequest('the body of the request must be an object');
-    const body = input as StoredObject;
+    const body = readIncoming(input);
     this.checkTypeMeta(t, body);
     const old = this.get(t, namespace, name);
-    const meta = (body.metadata ??= {} as StoredObject['metadata']);
+    const meta = body.metadata;
     if (meta.name !== name) {
       throw newBadRequest(
-        `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+        `the name of the object (${meta.name ?? ''}) does not match the name on the URL (${name})`,
       );
     }
     if (t.namespaced && meta.namespace !== undefined && meta.namespace !== namespace) {
@@ -260,7 +286,7 @@ export class ResourceService {
     if (subresource === 'status') {
       next = { ...structuredClone(old), status: body['status'] };
     } else {
-      next = body;
+      next = orderFields(body as StoredObject);
       if (t.hasStatus) {
         if (old['status'] === undefined) delete next['status'];
         else next['status'] = structuredClone(old['status']);
@@ -284,7 +310,7 @@ export class ResourceService {
     if (m.generation === undefined) delete m.generation;
     if (t.tracksGeneration) m.generation = old.metadata.generation ?? 1;
     const warnings = this.admit(t, next, opts, old);
-    if (t.tracksGeneration && readGenerationContent(t, next) !== readGenerationContent(t, old)) {
+    if (t.tracksGeneration && !isSameGenerationContent(t, next, old)) {
       m.generation = (old.metadata.generation ?? 1) + 1;
     }
     return { object: this.commitUpdate(t, next, old, opts), warnings };
@@ -314,7 +340,7 @@ export class ResourceService {
   ): StoredObject {
     if (next.metadata.finalizers?.length === 0) delete next.metadata.finalizers;
     // A no-op write keeps the resourceVersion and sends no watch event, as etcd3 does.
-    if (readComparable(next) === readComparable(old)) return old;
+    if (isSameObject(next, old)) return old;
     if (opts.dryRun) return next;
     const rv = this.store.nextRv();
     next.metadata.resourceVersion = String(rv);
@@ -353,12 +379,8 @@ export class ResourceService {
       if (err instanceof PatchError) throw new StatusError(422, 'Invalid', err.message);
       throw err;
     }
-    const result = patched as StoredObject;
-    if (typeof result !== 'object' || result === null || Array.isArray(result))
-      throw newBadRequest('the patch did not produce an object');
-    if (result.metadata?.resourceVersion === undefined) {
-      result.metadata = { ...result.metadata, resourceVersion: old.metadata.resourceVersion };
-    }
+    const result = readIncoming(patched);
+    result.metadata.resourceVersion ??= old.metadata.resourceVersion;
     return this.update(t, namespace, name, result, opts, subresource, false);
   }
 
@@ -373,12 +395,10 @@ export class ResourceService {
     applied: unknown,
     opts: WriteOptions,
   ): WriteResult & { created: boolean } {
-    if (typeof applied !== 'object' || applied === null || Array.isArray(applied))
-      throw newBadRequest('the apply configuration must be an object');
-    const body = applied as StoredObject;
-    if (body.metadata?.name !== name) {
+    const body = readIncoming(applied);
+    if (body.metadata.name !== name) {
       throw newBadRequest(
-        `the name of the object (${String(body.metadata?.name)}) does not match the name on the URL (${name})`,
+        `the name of the object (${body.metadata.name ?? ''}) does not match the name on the URL (${name})`,
       );
     }
     if (this.store.get(t.storageKey, t.namespaced ? namespace : '', name) === undefined) {

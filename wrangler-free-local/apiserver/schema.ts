@@ -2,6 +2,7 @@
 // server applies it: prune unknown fields, apply defaults, validate. Pure functions; the
 // causes carry the JSON path (`spec.steps[0].name`) and the reasons of field.ErrorType.
 
+import { removeKey } from './patch.ts';
 import type { StatusCause } from './status-error.ts';
 
 export interface Schema {
@@ -71,7 +72,7 @@ export function pruneUnknownFields(
     else if (isMap(additional))
       pruned.push(...pruneUnknownFields(additional, value[key], childPath(path, key), false));
     else if (!keepUnknown && additional !== true) {
-      delete value[key];
+      removeKey(value, key);
       pruned.push(childPath(path, key));
     }
   }
@@ -88,7 +89,7 @@ export function applyDefaults(schema: Schema, value: unknown): void {
   for (const [key, prop] of Object.entries(schema.properties ?? {})) {
     // A null where null is not allowed is pruned and then defaulted, as the real server does.
     if (value[key] === null && prop.nullable !== true && prop.default !== undefined)
-      delete value[key];
+      removeKey(value, key);
     if (value[key] === undefined && prop.default !== undefined)
       value[key] = structuredClone(prop.default);
     if (value[key] !== undefined) applyDefaults(prop, value[key]);
@@ -158,12 +159,12 @@ function validateScalar(schema: Schema, v: unknown, path: string, out: StatusCau
     });
   }
   if (typeof v === 'string') {
-    if (schema.minLength !== undefined && [...v].length < schema.minLength) {
+    if (schema.minLength !== undefined && Array.from(v).length < schema.minLength) {
       out.push(
         invalid(path, v, `${path} in body should be at least ${schema.minLength} chars long`),
       );
     }
-    if (schema.maxLength !== undefined && [...v].length > schema.maxLength) {
+    if (schema.maxLength !== undefined && Array.from(v).length > schema.maxLength) {
       out.push({
         reason: 'FieldValueTooLong',
         field: path,
@@ -238,7 +239,9 @@ function validateArray(schema: Schema, v: unknown[], path: string, out: StatusCa
     });
   }
   if (schema.items !== undefined)
-    v.forEach((item, i) => collectCauses(schema.items ?? {}, item, `${path}[${i}]`, out));
+    v.forEach((item, i) => {
+      collectCauses(schema.items ?? {}, item, `${path}[${i}]`, out);
+    });
 }
 
 function collectCauses(schema: Schema, v: unknown, path: string, out: StatusCause[]): void {

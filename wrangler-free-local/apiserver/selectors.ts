@@ -37,7 +37,7 @@ function splitTopLevel(text: string): string[] {
 }
 
 function readKey(text: string): string {
-  if (text === '' || ![...text].every((c) => KEY_CHARS.test(c))) {
+  if (text === '' || !Array.from(text).every((c) => KEY_CHARS.test(c))) {
     throw new SelectorError(`unable to parse requirement: invalid label key "${text}"`);
   }
   return text;

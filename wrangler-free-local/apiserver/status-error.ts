@@ -56,9 +56,12 @@ export function formatQualifiedResource(ref: ResourceRef): string {
   return ref.group === '' ? ref.resource : `${ref.resource}.${ref.group}`;
 }
 
+/** Field order and omitempty as metav1.StatusDetails serializes. */
 function detailsOf(ref: ResourceRef, name: string | undefined): StatusDetails {
-  const details: StatusDetails = { group: ref.group, kind: ref.resource };
+  const details: StatusDetails = {};
   if (name !== undefined && name !== '') details.name = name;
+  if (ref.group !== '') details.group = ref.group;
+  details.kind = ref.resource;
   return details;
 }
 

@@ -30,7 +30,8 @@ export function evaluateJsonPath(obj: unknown, path: string): unknown[] {
     for (const value of current) {
       if (token === '*') {
         if (Array.isArray(value)) next.push(...(value as unknown[]));
-        else if (typeof value === 'object' && value !== null) next.push(...Object.values(value));
+        else if (typeof value === 'object' && value !== null)
+          next.push(...Object.values(value as Json));
       } else if (/^\d+$/.test(token) && Array.isArray(value)) {
         if (Number(token) < value.length) next.push(value[Number(token)]);
       } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
@@ -93,6 +94,10 @@ type Json = Record<string, unknown>;
 
 function asMap(v: unknown): Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
+}
+
+function readString(v: unknown): string {
+  return typeof v === 'string' ? v : '';
 }
 
 function num(v: unknown): number {
@@ -195,7 +200,7 @@ function selectBuiltinPrinter(kind: string): Printer | undefined {
     case 'Namespace':
       return {
         columns: [col('Status', 'string'), col('Age', 'string')],
-        render: (o, now) => [String(asMap(o['status'])['phase'] ?? ''), formatAge(o, now)],
+        render: (o, now) => [readString(asMap(o['status'])['phase']), formatAge(o, now)],
       };
     default:
       return undefined;
