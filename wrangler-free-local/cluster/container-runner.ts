@@ -1,0 +1,95 @@
+/**
+ * Runs one simulated container as a host process: its command line, its environment and
+ * nothing of the host's but PATH, its output streamed to the pod log, and its end reported as
+ * the kubelet reports a terminated container (exit code, reason, termination message).
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+
+export interface ContainerRun {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Host path of the container's terminationMessagePath. */
+  terminationLogPath: string;
+  fallbackToLogsOnError: boolean;
+  onOutput: (text: string) => void;
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  reason: 'Completed' | 'Error' | 'StartError';
+  message?: string;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+export interface RunningContainer {
+  done: Promise<ContainerExit>;
+  /** SIGTERM now, SIGKILL after the grace period, as the kubelet stops a container. */
+  stop(gracePeriodMs: number): void;
+}
+
+const MAX_MESSAGE_BYTES = 4096;
+const FALLBACK_LINES = 80;
+const FALLBACK_BYTES = 2048;
+
+export function runContainer(run: ContainerRun): RunningContainer {
+  const startedAt = new Date();
+  const [command = '', ...args] = run.argv;
+  const child = spawn(command, args, {
+    cwd: run.cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: run.cwd, ...run.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const capture = (chunk: Buffer): void => {
+    const text = chunk.toString('utf8');
+    tail = (tail + text).slice(-FALLBACK_BYTES * 2);
+    run.onOutput(text);
+  };
+  child.stdout.on('data', capture);
+  child.stderr.on('data', capture);
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const done = new Promise<ContainerExit>((resolve) => {
+    child.once('error', (error) => {
+      resolve({ exitCode: 128, reason: 'StartError', message: error.message, startedAt, finishedAt: new Date() });
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(killTimer);
+      // A process killed by a signal exits 128 + the signal number, as in a container.
+      const exitCode = code ?? 128 + signalNumber(signal);
+      void readTerminationMessage(run, exitCode, tail).then((message) => {
+        resolve({
+          exitCode,
+          reason: exitCode === 0 ? 'Completed' : 'Error',
+          ...(message ? { message } : {}),
+          startedAt,
+          finishedAt: new Date(),
+        });
+      });
+    });
+  });
+  return {
+    done,
+    stop(gracePeriodMs) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), gracePeriodMs);
+    },
+  };
+}
+
+async function readTerminationMessage(run: ContainerRun, exitCode: number, tail: string): Promise<string | undefined> {
+  const written = await readFile(run.terminationLogPath, 'utf8').catch(() => '');
+  if (written.length > 0) return Buffer.from(written).subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
+  if (!run.fallbackToLogsOnError || exitCode === 0 || tail.length === 0) return undefined;
+  const lines = tail.split('\n').slice(-FALLBACK_LINES).join('\n');
+  return lines.slice(-FALLBACK_BYTES);
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
+  return (signal && numbers[signal]) ?? 1;
+}
