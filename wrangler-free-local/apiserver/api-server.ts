@@ -66,6 +66,8 @@ export interface ApiServer {
   store: ObjectStore;
   registry: TypeRegistry;
   faults: FaultInjector;
+  /** Ends every open watch stream, as a server restart or a proxy timeout would. */
+  closeWatches(): void;
   /** Forget the watch history: watches from any older resourceVersion get 410 Gone. */
   expireWatchHistory(): void;
   /** Sets the text pods/log returns for one container (a simulated kubelet writes it). */
@@ -263,6 +265,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store,
     registry,
     faults,
+    closeWatches: () => {
+      for (const close of [...watches]) close();
+    },
     expireWatchHistory: () => {
       store.compactHistory();
     },
