@@ -54,7 +54,13 @@ export function runContainer(run: ContainerRun): RunningContainer {
 
   const done = new Promise<ContainerExit>((resolve) => {
     child.once('error', (error) => {
-      resolve({ exitCode: 128, reason: 'StartError', message: error.message, startedAt, finishedAt: new Date() });
+      resolve({
+        exitCode: 128,
+        reason: 'StartError',
+        message: error.message,
+        startedAt,
+        finishedAt: new Date(),
+      });
     });
     child.once('close', (code, signal) => {
       clearTimeout(killTimer);
@@ -81,9 +87,14 @@ export function runContainer(run: ContainerRun): RunningContainer {
   };
 }
 
-async function readTerminationMessage(run: ContainerRun, exitCode: number, tail: string): Promise<string | undefined> {
+async function readTerminationMessage(
+  run: ContainerRun,
+  exitCode: number,
+  tail: string,
+): Promise<string | undefined> {
   const written = await readFile(run.terminationLogPath, 'utf8').catch(() => '');
-  if (written.length > 0) return Buffer.from(written).subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
+  if (written.length > 0)
+    return Buffer.from(written).subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
   if (!run.fallbackToLogsOnError || exitCode === 0 || tail.length === 0) return undefined;
   const lines = tail.split('\n').slice(-FALLBACK_LINES).join('\n');
   return lines.slice(-FALLBACK_BYTES);

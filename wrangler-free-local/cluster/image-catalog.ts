@@ -43,7 +43,10 @@ export interface ContainerCommandSpec {
  * an executable of the image runs its host command; /bin/sh runs the host shell. Anything
  * else does not exist in the image.
  */
-export function resolveCommand(image: LocalImage, container: ContainerCommandSpec): string[] | string {
+export function resolveCommand(
+  image: LocalImage,
+  container: ContainerCommandSpec,
+): string[] | string {
   const args = container.args ?? (container.command ? [] : (image.cmd ?? []));
   if (!container.command || container.command.length === 0) return [...image.entrypoint, ...args];
   const [executable = '', ...rest] = container.command;

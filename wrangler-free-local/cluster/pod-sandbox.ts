@@ -26,7 +26,11 @@ export function claimDirectory(stateDir: string, namespace: string, claim: strin
   return join(stateDir, 'volumes', namespace, claim);
 }
 
-export async function prepareSandbox(pod: V1Pod, container: V1Container, options: SandboxOptions): Promise<Sandbox> {
+export async function prepareSandbox(
+  pod: V1Pod,
+  container: V1Container,
+  options: SandboxOptions,
+): Promise<Sandbox> {
   const namespace = pod.metadata?.namespace ?? 'default';
   const podName = pod.metadata?.name ?? 'pod';
   const podDir = join(options.stateDir, 'pods', namespace, podName);
@@ -79,18 +83,30 @@ export async function prepareSandbox(pod: V1Pod, container: V1Container, options
 
 function renderKubeconfig(options: SandboxOptions, namespace: string): string {
   const cluster = options.caData
-    ? { server: options.apiUrl, 'certificate-authority-data': Buffer.from(options.caData).toString('base64') }
+    ? {
+        server: options.apiUrl,
+        'certificate-authority-data': Buffer.from(options.caData).toString('base64'),
+      }
     : { server: options.apiUrl };
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'in-cluster', cluster }],
     users: [{ name: 'service-account', user: { token: options.token } }],
-    contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'service-account', namespace } }],
+    contexts: [
+      {
+        name: 'in-cluster',
+        context: { cluster: 'in-cluster', user: 'service-account', namespace },
+      },
+    ],
     'current-context': 'in-cluster',
   });
 }
 
-export async function removePodSandbox(stateDir: string, namespace: string, pod: string): Promise<void> {
+export async function removePodSandbox(
+  stateDir: string,
+  namespace: string,
+  pod: string,
+): Promise<void> {
   await rm(join(stateDir, 'pods', namespace, pod), { recursive: true, force: true });
 }

@@ -152,10 +152,11 @@ describe('simulated Job controller and kubelet', () => {
     const image = scriptImage(cluster.catalog, 'quick', `process.exit(0);`);
     await cluster.batch.createNamespacedJob({
       namespace: 'default',
-      body: jobOf('ttl', image, { ttlSecondsAfterFinished: 0 }),
+      body: jobOf('ttl', image, { ttlSecondsAfterFinished: 1 }),
     });
     await waitForJob(cluster, 'ttl', 'Complete');
     const [pod] = await podsOf(cluster, 'ttl');
+    assert.ok(pod, 'the pod outlives the Job until the TTL runs out');
     const namespace = 'default';
     await waitForDeletion(
       cluster.kc,

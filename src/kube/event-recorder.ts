@@ -1,0 +1,56 @@
+/**
+ * Records core/v1 Events about an object, so `kubectl describe` tells its story. Events are
+ * best effort, as in client-go's recorder: a failure is logged, never propagated.
+ */
+import type { CoreV1Api, V1ObjectReference } from '@kubernetes/client-node';
+
+export interface EventTarget {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
+}
+
+export interface EventRecorder {
+  record(target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export function createEventRecorder(
+  core: CoreV1Api,
+  component: string,
+  onError: (error: unknown) => void = () => undefined,
+): EventRecorder {
+  let sequence = 0;
+  return {
+    record(target, type, reason, message) {
+      const namespace = target.metadata?.namespace ?? 'default';
+      const name = target.metadata?.name ?? 'unknown';
+      const involvedObject: V1ObjectReference = {
+        apiVersion: target.apiVersion,
+        kind: target.kind,
+        name,
+        namespace,
+        uid: target.metadata?.uid,
+        resourceVersion: target.metadata?.resourceVersion,
+      };
+      const now = new Date();
+      sequence = (sequence + 1) % 1_000_000;
+      const body = {
+        metadata: {
+          name: `${name}.${now.getTime().toString(16)}${sequence.toString(16)}`,
+          namespace,
+        },
+        involvedObject,
+        type,
+        reason,
+        message: message.slice(0, 1024),
+        source: { component },
+        reportingComponent: component,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        eventTime: undefined,
+        count: 1,
+      };
+      core.createNamespacedEvent({ namespace, body }).catch(onError);
+    },
+  };
+}

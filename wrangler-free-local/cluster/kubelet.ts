@@ -1,0 +1,319 @@
+/**
+ * The simulated scheduler and kubelet. Unassigned pods are bound to the local nodes. Pods of
+ * long-running workloads (restartPolicy Always) report Running and Ready with nothing behind
+ * them; pods that run to completion (Jobs, TaskRuns) really run: each container in turn (init
+ * containers first), as a host process resolved through the image catalog.
+ *
+ * Deviation from a real kubelet: containers of one pod run one after another, not at once.
+ * That is exactly Tekton's step semantics and equal to Kubernetes' for one-container Job pods.
+ */
+import type {
+  CoreV1Api,
+  KubeConfig,
+  V1Container,
+  V1ContainerStatus,
+  V1Pod,
+} from '@kubernetes/client-node';
+import { CoreV1Api as CoreApi } from '@kubernetes/client-node';
+import { WorkQueue } from '../../src/engine/work-queue.ts';
+import { createEventRecorder, type EventRecorder } from '../../src/kube/event-recorder.ts';
+import { ignoreNotFound } from '../../src/kube/errors.ts';
+import { startInformer, type InformerHandle } from '../../src/kube/informer.ts';
+import { mergePatch } from '../../src/kube/patch-options.ts';
+import { resolveContainerEnv } from './container-env.ts';
+import { runContainer, type ContainerExit, type RunningContainer } from './container-runner.ts';
+import { resolveCommand, type ImageCatalog } from './image-catalog.ts';
+import { containerStatus, podConditions, terminalStatus } from './pod-status.ts';
+import { prepareSandbox, removePodSandbox, type SandboxOptions } from './pod-sandbox.ts';
+
+export interface KubeletOptions extends SandboxOptions {
+  kc: KubeConfig;
+  nodes: string[];
+  catalog: ImageCatalog;
+  appendLog: (namespace: string, pod: string, container: string, text: string) => void;
+  onError?: (error: unknown) => void;
+}
+
+interface PodRun {
+  current?: RunningContainer;
+  stopped: boolean;
+  deadline?: NodeJS.Timeout;
+}
+
+export class Kubelet {
+  private readonly core: CoreV1Api;
+  private readonly queue: WorkQueue;
+  private readonly runs = new Map<string, PodRun>();
+  private readonly events: EventRecorder;
+  private informer?: InformerHandle<V1Pod>;
+  private nextNode = 0;
+  private nextIp = 2;
+  private readonly options: KubeletOptions;
+
+  constructor(options: KubeletOptions) {
+    this.options = options;
+    this.core = options.kc.makeApiClient(CoreApi);
+    this.events = createEventRecorder(this.core, 'kubelet', options.onError);
+    this.queue = new WorkQueue({
+      concurrency: 16,
+      process: (key) => this.reconcile(key),
+      onError: (_key, error) => options.onError?.(error),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.informer = startInformer<V1Pod>({
+      kc: this.options.kc,
+      path: '/api/v1/pods',
+      list: () => this.core.listPodForAllNamespaces(),
+      onEvent: (event, pod) => {
+        if (event === 'delete') this.stopPod(pod, 'deleted');
+        else this.queue.add(keyOf(pod));
+      },
+      onError: this.options.onError,
+    });
+    await this.informer.synced;
+  }
+
+  async stop(): Promise<void> {
+    await this.informer?.stop();
+    await this.queue.close();
+    for (const [uid, run] of this.runs) {
+      run.stopped = true;
+      run.current?.stop(0);
+      this.runs.delete(uid);
+    }
+  }
+
+  private async reconcile(key: string): Promise<undefined> {
+    const [namespace = '', name = ''] = key.split('/');
+    const pod = this.informer?.cache.get(name, namespace);
+    if (!pod?.metadata?.uid) return undefined;
+    if (pod.metadata.deletionTimestamp) {
+      this.stopPod(pod, 'deleting');
+      return undefined;
+    }
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) {
+      await this.bind(pod);
+      return undefined;
+    }
+    const phase = pod.status?.phase;
+    if (!this.options.nodes.includes(nodeName) || phase === 'Succeeded' || phase === 'Failed')
+      return undefined;
+    if (this.runs.has(pod.metadata.uid)) return undefined;
+    const run: PodRun = { stopped: false };
+    this.runs.set(pod.metadata.uid, run);
+    if ((pod.spec?.restartPolicy ?? 'Always') === 'Always') {
+      await this.reportLongRunning(pod);
+    } else {
+      void this.runToCompletion(pod, run).catch((error: unknown) => this.options.onError?.(error));
+    }
+    return undefined;
+  }
+
+  private async bind(pod: V1Pod): Promise<void> {
+    const node = this.options.nodes[this.nextNode++ % this.options.nodes.length] ?? 'local-node-1';
+    const name = pod.metadata?.name ?? '';
+    const namespace = pod.metadata?.namespace ?? 'default';
+    await this.core.createNamespacedPodBinding({
+      name,
+      namespace,
+      body: {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace },
+        target: { apiVersion: 'v1', kind: 'Node', name: node },
+      },
+    });
+    this.events.record(
+      { ...pod, apiVersion: 'v1', kind: 'Pod' },
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${namespace}/${name} to ${node}`,
+    );
+  }
+
+  private async reportLongRunning(pod: V1Pod): Promise<void> {
+    const now = new Date();
+    const statuses = (pod.spec?.containers ?? []).map((container) =>
+      containerStatus(container.name, container.image ?? '', { state: 'running', startedAt: now }),
+    );
+    await this.patchStatus(pod, {
+      phase: 'Running',
+      startTime: now,
+      podIP: this.allocateIp(),
+      hostIP: '127.0.0.1',
+      conditions: podConditions(pod, true),
+      containerStatuses: statuses,
+    });
+  }
+
+  private async runToCompletion(pod: V1Pod, run: PodRun): Promise<void> {
+    const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+    const statuses = containers.map((container) =>
+      containerStatus(container.name, container.image ?? '', {
+        state: 'waiting',
+        reason: 'PodInitializing',
+      }),
+    );
+    const startTime = new Date();
+    const deadlineSeconds = pod.spec?.activeDeadlineSeconds;
+    if (deadlineSeconds !== undefined) {
+      run.deadline = setTimeout(() => {
+        run.stopped = true;
+        run.current?.stop(0);
+        void this.finish(
+          pod,
+          statuses,
+          'DeadlineExceeded',
+          `Pod was active on the node longer than the specified deadline`,
+        );
+      }, deadlineSeconds * 1000);
+    }
+    for (const [index, container] of containers.entries()) {
+      if (run.stopped) return;
+      const image = this.options.catalog.resolve(container.image ?? '');
+      if (!image) {
+        statuses[index] = containerStatus(container.name, container.image ?? '', {
+          state: 'waiting',
+          reason: 'ImagePullBackOff',
+          message: `Back-off pulling image "${container.image ?? ''}"`,
+        });
+        this.events.record(
+          { ...pod, apiVersion: 'v1', kind: 'Pod' },
+          'Warning',
+          'Failed',
+          `Failed to pull image "${container.image ?? ''}": not found in the local image catalog`,
+        );
+        clearTimeout(run.deadline);
+        await this.patchStatus(pod, {
+          phase: 'Pending',
+          conditions: podConditions(pod, false, 'ContainersNotReady'),
+          containerStatuses: statuses,
+        });
+        return;
+      }
+      const argv = resolveCommand(image, container);
+      let env: Record<string, string>;
+      try {
+        env = await resolveContainerEnv(this.core, pod, container);
+      } catch (error) {
+        statuses[index] = containerStatus(container.name, container.image ?? '', {
+          state: 'waiting',
+          reason: 'CreateContainerConfigError',
+          message: (error as Error).message,
+        });
+        clearTimeout(run.deadline);
+        await this.patchStatus(pod, { phase: 'Pending', containerStatuses: statuses });
+        return;
+      }
+      const exit = await this.runOne(pod, container, argv, env, run);
+      statuses[index] = containerStatus(container.name, container.image ?? '', {
+        state: 'terminated',
+        exit,
+      });
+      if (index === 0 || exit.exitCode !== 0) {
+        await this.patchStatus(pod, {
+          phase: 'Running',
+          startTime,
+          podIP: this.allocateIp(),
+          hostIP: '127.0.0.1',
+          conditions: podConditions(pod, true),
+          containerStatuses: statuses,
+        });
+      }
+      if (exit.exitCode !== 0) break;
+    }
+    if (!run.stopped) await this.finish(pod, statuses);
+  }
+
+  private async runOne(
+    pod: V1Pod,
+    container: V1Container,
+    argv: string[] | string,
+    env: Record<string, string>,
+    run: PodRun,
+  ): Promise<ContainerExit> {
+    if (typeof argv === 'string') {
+      // The command names nothing in the image: the runtime fails to start the container.
+      const now = new Date();
+      return {
+        exitCode: 128,
+        reason: 'StartError',
+        message: argv,
+        startedAt: now,
+        finishedAt: now,
+      };
+    }
+    const sandbox = await prepareSandbox(pod, container, this.options);
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const podName = pod.metadata?.name ?? '';
+    const running = runContainer({
+      argv,
+      env: { ...env, ...sandbox.env },
+      cwd: sandbox.root,
+      terminationLogPath: sandbox.hostPath(
+        container.terminationMessagePath ?? '/dev/termination-log',
+      ),
+      fallbackToLogsOnError: container.terminationMessagePolicy === 'FallbackToLogsOnError',
+      onOutput: (text) => {
+        this.options.appendLog(namespace, podName, container.name, text);
+      },
+    });
+    run.current = running;
+    this.events.record(
+      { ...pod, apiVersion: 'v1', kind: 'Pod' },
+      'Normal',
+      'Started',
+      `Started container ${container.name}`,
+    );
+    return running.done;
+  }
+
+  private async finish(
+    pod: V1Pod,
+    statuses: V1ContainerStatus[],
+    reason?: string,
+    message?: string,
+  ): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    const run = this.runs.get(uid);
+    if (run) clearTimeout(run.deadline);
+    await this.patchStatus(pod, terminalStatus(pod, statuses, reason, message));
+  }
+
+  private stopPod(pod: V1Pod, why: string): void {
+    const uid = pod.metadata?.uid ?? '';
+    const run = this.runs.get(uid);
+    if (!run) return;
+    run.stopped = true;
+    clearTimeout(run.deadline);
+    run.current?.stop((pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000);
+    if (why === 'deleted') {
+      this.runs.delete(uid);
+      void removePodSandbox(
+        this.options.stateDir,
+        pod.metadata?.namespace ?? 'default',
+        pod.metadata?.name ?? '',
+      );
+    }
+  }
+
+  private async patchStatus(pod: V1Pod, status: object): Promise<void> {
+    const name = pod.metadata?.name ?? '';
+    const namespace = pod.metadata?.namespace ?? 'default';
+    await ignoreNotFound(
+      this.core.patchNamespacedPodStatus({ name, namespace, body: { status } }, mergePatch),
+    );
+  }
+
+  private allocateIp(): string {
+    const ip = this.nextIp++;
+    return `10.244.${String(Math.floor(ip / 250) % 250)}.${String((ip % 250) + 1)}`;
+  }
+}
+
+function keyOf(pod: V1Pod): string {
+  return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+}
