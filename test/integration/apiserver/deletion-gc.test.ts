@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are classes, but its API (and real callers) pass plain objects. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  ApiException,
+  BatchV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  Watch,
+} from '@kubernetes/client-node';
+import { requestRaw, startTestCluster, type TestCluster } from './start-test-server.ts';
+
+async function codeOf(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+    return 200;
+  } catch (err) {
+    assert.ok(err instanceof ApiException);
+    return err.code;
+  }
+}
+
+describe('fault injection', () => {
+  let cluster: TestCluster;
+  let core: CoreV1Api;
+
+  before(async () => {
+    cluster = await startTestCluster({ faults: { seed: 7 } });
+    core = cluster.kc.makeApiClient(CoreV1Api);
+  });
+  after(() => cluster.server.close());
+
+  it('fails a seeded share of one verb on one resource, with the Status reason', async () => {
+    cluster.server.faults.configure({
+      seed: 42,
+      errors: [{ verb: 'create', resource: 'configmaps', code: 503, rate: 0.5 }],
+    });
+    const codes: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      codes.push(
+        await codeOf(
+          core.createNamespacedConfigMap({
+            namespace: 'default',
+            body: { metadata: { name: `f-${i}` } },
+          }),
+        ),
+      );
+    }
+    const failed = codes.filter((c) => c === 503).length;
+    assert.ok(failed > 8 && failed < 32, `about half should fail, got ${failed}`);
+    assert.equal(
+      await codeOf(core.listNamespacedConfigMap({ namespace: 'default' })),
+      200,
+      'other verbs are untouched',
+    );
+    // The same seed gives the same sequence.
+    cluster.server.faults.configure({ seed: 42 });
+    const again: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      again.push(
+        await codeOf(
+          core.createNamespacedConfigMap({
+            namespace: 'default',
+            body: { metadata: { name: `g-${i}` } },
+          }),
+        ),
+      );
+    }
+    assert.deepEqual(again, codes);
+    cluster.server.faults.reset();
+  });
+
+  it('answers 429 with Retry-After and 409 Conflict as the real server does', async () => {
+    cluster.server.faults.configure({ errors: [{ resource: 'leases', code: 429, rate: 1 }] });
+    const res = await requestRaw(
+      cluster.server,
+      'GET',
+      '/apis/coordination.k8s.io/v1/namespaces/default/leases',
+    );
+    assert.equal(res.status, 429);
+    assert.equal(res.headers['retry-after'], '1');
+    assert.equal((JSON.parse(res.text) as { reason: string }).reason, 'TooManyRequests');
+    cluster.server.faults.configure({ errors: [{ verb: 'update', code: 409, rate: 1 }] });
+    const leases = cluster.kc.makeApiClient(CoordinationV1Api);
+    const lease = await leases.createNamespacedLease({
+      namespace: 'default',
+      body: { metadata: { name: 'l' }, spec: { holderIdentity: 'a' } },
+    });
+    assert.equal(
+      await codeOf(leases.replaceNamespacedLease({ namespace: 'default', name: 'l', body: lease })),
+      409,
+    );
+    cluster.server.faults.reset();
+  });
+
+  it('adds latency and pauses the whole server until resumed', async () => {
+    cluster.server.faults.configure({ latencyMs: 60 });
+    const start = performance.now();
+    await core.readNamespace({ name: 'default' });
+    assert.ok(performance.now() - start >= 55);
+    cluster.server.faults.configure({ latencyMs: 0 });
+    cluster.server.faults.pause();
+    let answered = false;
+    const pending = core.readNamespace({ name: 'default' }).then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(answered, false, 'no answer while paused');
+    cluster.server.faults.resume();
+    await pending;
+    assert.equal(answered, true);
+  });
+
+  it('cuts watch streams after the configured time', async () => {
+    cluster.server.faults.configure({ watchCutSeconds: 0.1 });
+    const start = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      new Watch(cluster.kc)
+        .watch(
+          '/api/v1/namespaces',
+          {},
+          () => undefined,
+          () => resolve(),
+        )
+        .catch(reject);
+    });
+    const elapsed = performance.now() - start;
+    assert.ok(elapsed >= 90 && elapsed < 2000, `cut after ${elapsed} ms`);
+    cluster.server.faults.reset();
+  });
+});
+
+describe('workload kinds', () => {
+  let cluster: TestCluster;
+  let core: CoreV1Api;
+  let batch: BatchV1Api;
+
+  before(async () => {
+    cluster = await startTestCluster();
+    core = cluster.kc.makeApiClient(CoreV1Api);
+    batch = cluster.kc.makeApiClient(BatchV1Api);
+  });
+  after(() => cluster.server.close());
+
+  it('generates the Job selector and pod labels from its uid, and validates restartPolicy', async () => {
+    const job = await batch.createNamespacedJob({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'j1' },
+        spec: {
+          template: {
+            spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1' }] },
+          },
+        },
+      },
+    });
+    const uid = job.metadata?.uid ?? '';
+    assert.deepEqual(job.spec?.selector?.matchLabels, {
+      'batch.kubernetes.io/controller-uid': uid,
+    });
+    assert.equal(job.spec?.template.metadata?.labels?.['job-name'], 'j1');
+    assert.equal(job.spec?.backoffLimit, 6);
+    const bad = await requestRaw(cluster.server, 'POST', '/apis/batch/v1/namespaces/default/jobs', {
+      body: JSON.stringify({
+        metadata: { name: 'j2' },
+        spec: { template: { spec: { containers: [{ name: 'c', image: 'b' }] } } },
+      }),
+    });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /spec.template.spec.restartPolicy/);
+  });
+
+  it('forbids changing a pod spec except images; sets Pending status on create', async () => {
+    const pod = await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } },
+    });
+    assert.equal(pod.status?.phase, 'Pending');
+    const changed = {
+      ...pod,
+      spec: { ...pod.spec, containers: [{ name: 'c', image: 'busybox:1', args: ['x'] }] },
+    };
+    assert.equal(
+      await codeOf(core.replaceNamespacedPod({ namespace: 'default', name: 'p', body: changed })),
+      422,
+    );
+  });
+
+  it('serves pods/log from text the kubelet side sets, and binds and evicts pods', async () => {
+    cluster.server.setPodLog('default', 'p', 'c', 'one\ntwo\nthree\n');
+    const log = await core.readNamespacedPodLog({ namespace: 'default', name: 'p', tailLines: 2 });
+    assert.equal(log, 'two\nthree\n');
+    await core.createNamespacedPodBinding({
+      namespace: 'default',
+      name: 'p',
+      body: { metadata: { name: 'p' }, target: { kind: 'Node', name: 'node-1' } },
+    });
+    assert.equal(
+      (await core.readNamespacedPod({ namespace: 'default', name: 'p' })).spec?.nodeName,
+      'node-1',
+    );
+    await core.createNamespacedPodEviction({
+      namespace: 'default',
+      name: 'p',
+      body: { metadata: { name: 'p', namespace: 'default' } },
+    });
+    assert.equal(await codeOf(core.readNamespacedPod({ namespace: 'default', name: 'p' })), 404);
+  });
+
+  it('converts Secret stringData into base64 data', async () => {
+    const secret = await core.createNamespacedSecret({
+      namespace: 'default',
+      body: { metadata: { name: 's' }, stringData: { token: 'abc' } },
+    });
+    assert.equal(secret.data?.['token'], Buffer.from('abc').toString('base64'));
+    assert.equal(secret.type, 'Opaque');
+  });
+});
