@@ -14,9 +14,12 @@ import {
   type ApiServerOptions,
 } from './apiserver/index.ts';
 import { ImageCatalog } from './cluster/image-catalog.ts';
+import { DeploymentController } from './cluster/deployment-controller.ts';
 import { JobController } from './cluster/job-controller.ts';
+import { ReplicaSetController } from './cluster/replicaset-controller.ts';
 import { Kubelet } from './cluster/kubelet.ts';
 import { registerNodes } from './cluster/nodes.ts';
+import { SharedInformers } from '../src/kube/shared-informers.ts';
 
 export const PROJECT_CRD_DIR = join(import.meta.dirname, '../manifests/crds');
 
@@ -53,8 +56,10 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const nodes = options.nodes ?? ['local-node-1', 'local-node-2'];
   const catalog = options.catalog ?? new ImageCatalog();
   await registerNodes(kc.makeApiClient(CoreV1Api), nodes);
+  const informers = new SharedInformers(kc, options.onError);
   const kubelet = new Kubelet({
     kc,
+    informers,
     nodes,
     catalog,
     stateDir: options.stateDir,
@@ -66,14 +71,35 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  const jobs = new JobController({ kc, ...(options.onError ? { onError: options.onError } : {}) });
-  await Promise.all([kubelet.start(), jobs.start()]);
+  const jobs = new JobController({
+    kc,
+    informers,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  const workloads = [
+    new ReplicaSetController({
+      kc,
+      informers,
+      ...(options.onError ? { onError: options.onError } : {}),
+    }),
+    new DeploymentController({
+      kc,
+      informers,
+      ...(options.onError ? { onError: options.onError } : {}),
+    }),
+  ];
+  await informers.synced();
   return {
     server,
     kc,
     catalog,
     async close() {
-      await Promise.all([jobs.stop(), kubelet.stop()]);
+      await informers.stop();
+      await Promise.all([
+        jobs.stop(),
+        kubelet.stop(),
+        ...workloads.map((controller) => controller.stop()),
+      ]);
       await server.close();
     },
   };

@@ -18,13 +18,15 @@ import {
   type EventTarget,
 } from '../../src/kube/event-recorder.ts';
 import { ignoreNotFound } from '../../src/kube/errors.ts';
-import { startInformer, type InformerHandle } from '../../src/kube/informer.ts';
+import type { SharedInformer, SharedInformers } from '../../src/kube/shared-informers.ts';
 import { mergePatch } from '../../src/kube/patch-options.ts';
 import { jobFinishedAt, planJob } from './job-plan.ts';
-import { controllerOf, controllerReference, isControlledBy } from './owned-by.ts';
+import { enqueueControllerOf, enqueueObject } from './enqueue.ts';
+import { controllerReference, isControlledBy } from './owned-by.ts';
 
 export interface JobControllerOptions {
   kc: KubeConfig;
+  informers: SharedInformers;
   onError?: (error: unknown) => void;
 }
 
@@ -35,12 +37,10 @@ export class JobController {
   private readonly events: EventRecorder;
   /** Pods created but not yet seen in the cache, per Job uid (client-go's "expectations"). */
   private readonly expected = new Map<string, Set<string>>();
-  private jobs?: InformerHandle<V1Job>;
-  private pods?: InformerHandle<V1Pod>;
-  private readonly options: JobControllerOptions;
+  private readonly jobs: SharedInformer<V1Job>;
+  private readonly pods: SharedInformer<V1Pod>;
 
   constructor(options: JobControllerOptions) {
-    this.options = options;
     this.batch = options.kc.makeApiClient(BatchV1Api);
     this.core = options.kc.makeApiClient(CoreV1Api);
     this.events = createEventRecorder(this.core, 'job-controller', options.onError);
@@ -49,46 +49,28 @@ export class JobController {
       process: (key) => this.reconcile(key),
       onError: (_key, error) => options.onError?.(error),
     });
-  }
-
-  async start(): Promise<void> {
-    this.jobs = startInformer<V1Job>({
-      kc: this.options.kc,
-      path: '/apis/batch/v1/jobs',
-      list: () => this.batch.listJobForAllNamespaces(),
-      onEvent: (_event, job) => {
-        this.queue.add(`${job.metadata?.namespace ?? ''}/${job.metadata?.name ?? ''}`);
-      },
-      onError: this.options.onError,
-    });
-    this.pods = startInformer<V1Pod>({
-      kc: this.options.kc,
-      path: '/api/v1/pods',
-      list: () => this.core.listPodForAllNamespaces(),
-      onEvent: (_event, pod) => {
-        const owner = controllerOf(pod.metadata);
-        if (owner?.kind === 'Job') this.queue.add(`${pod.metadata?.namespace ?? ''}/${owner.name}`);
-      },
-      onError: this.options.onError,
-    });
-    await Promise.all([this.jobs.synced, this.pods.synced]);
+    this.jobs = options.informers.informer('/apis/batch/v1/jobs', () =>
+      this.batch.listJobForAllNamespaces(),
+    );
+    this.pods = options.informers.informer('/api/v1/pods', () =>
+      this.core.listPodForAllNamespaces(),
+    );
+    this.jobs.subscribe(enqueueObject(this.queue));
+    this.pods.subscribe(enqueueControllerOf('Job', this.queue));
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.jobs?.stop(), this.pods?.stop()]);
     await this.queue.close();
   }
 
   private async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const [namespace = '', name = ''] = key.split('/');
-    const job = this.jobs?.cache.get(name, namespace);
+    const job = this.jobs.cache.get(name, namespace);
     const uid = job?.metadata?.uid;
     if (!job || !uid || job.metadata?.deletionTimestamp || job.spec?.suspend) return undefined;
     if (jobFinishedAt(job)) return this.collectAfterTtl(job);
 
-    const pods = (this.pods?.cache.list(namespace) ?? []).filter((pod) =>
-      isControlledBy(pod.metadata, uid),
-    );
+    const pods = this.pods.cache.list(namespace).filter((pod) => isControlledBy(pod.metadata, uid));
     const expected = this.expected.get(uid) ?? new Set<string>();
     for (const pod of pods) expected.delete(pod.metadata?.name ?? '');
     this.expected.set(uid, expected);

@@ -18,16 +18,18 @@ import { CoreV1Api as CoreApi } from '@kubernetes/client-node';
 import { WorkQueue } from '../../src/engine/work-queue.ts';
 import { createEventRecorder, type EventRecorder } from '../../src/kube/event-recorder.ts';
 import { ignoreNotFound } from '../../src/kube/errors.ts';
-import { startInformer, type InformerHandle } from '../../src/kube/informer.ts';
+import type { SharedInformer, SharedInformers } from '../../src/kube/shared-informers.ts';
 import { mergePatch } from '../../src/kube/patch-options.ts';
 import { resolveContainerEnv } from './container-env.ts';
 import { runContainer, type ContainerExit, type RunningContainer } from './container-runner.ts';
 import { resolveCommand, type ImageCatalog } from './image-catalog.ts';
+import { objectKey } from './enqueue.ts';
 import { containerStatus, podConditions, terminalStatus } from './pod-status.ts';
 import { prepareSandbox, removePodSandbox, type SandboxOptions } from './pod-sandbox.ts';
 
 export interface KubeletOptions extends SandboxOptions {
   kc: KubeConfig;
+  informers: SharedInformers;
   nodes: string[];
   catalog: ImageCatalog;
   appendLog: (namespace: string, pod: string, container: string, text: string) => void;
@@ -45,7 +47,7 @@ export class Kubelet {
   private readonly queue: WorkQueue;
   private readonly runs = new Map<string, PodRun>();
   private readonly events: EventRecorder;
-  private informer?: InformerHandle<V1Pod>;
+  private readonly pods: SharedInformer<V1Pod>;
   private nextNode = 0;
   private nextIp = 2;
   private readonly options: KubeletOptions;
@@ -59,24 +61,16 @@ export class Kubelet {
       process: (key) => this.reconcile(key),
       onError: (_key, error) => options.onError?.(error),
     });
-  }
-
-  async start(): Promise<void> {
-    this.informer = startInformer<V1Pod>({
-      kc: this.options.kc,
-      path: '/api/v1/pods',
-      list: () => this.core.listPodForAllNamespaces(),
-      onEvent: (event, pod) => {
-        if (event === 'delete') this.stopPod(pod, 'deleted');
-        else this.queue.add(keyOf(pod));
-      },
-      onError: this.options.onError,
+    this.pods = options.informers.informer('/api/v1/pods', () =>
+      this.core.listPodForAllNamespaces(),
+    );
+    this.pods.subscribe((event, pod) => {
+      if (event === 'delete') this.stopPod(pod, 'deleted');
+      else this.queue.add(objectKey(pod));
     });
-    await this.informer.synced;
   }
 
   async stop(): Promise<void> {
-    await this.informer?.stop();
     await this.queue.close();
     for (const [uid, run] of this.runs) {
       run.stopped = true;
@@ -87,7 +81,7 @@ export class Kubelet {
 
   private async reconcile(key: string): Promise<undefined> {
     const [namespace = '', name = ''] = key.split('/');
-    const pod = this.informer?.cache.get(name, namespace);
+    const pod = this.pods.cache.get(name, namespace);
     if (!pod?.metadata?.uid) return undefined;
     if (pod.metadata.deletionTimestamp) {
       this.stopPod(pod, 'deleting');
@@ -312,8 +306,4 @@ export class Kubelet {
     const ip = this.nextIp++;
     return `10.244.${String(Math.floor(ip / 250) % 250)}.${String((ip % 250) + 1)}`;
   }
-}
-
-function keyOf(pod: V1Pod): string {
-  return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 }
