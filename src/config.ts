@@ -13,6 +13,7 @@ export const configSchema = z.object({
     .optional()
     .describe('Set in a pod: use the in-cluster config.'),
   KUBERNAUT_LOCAL_TOKEN: z.string().min(16).optional().describe('Token of the local mode.'),
+  KUBERNAUT_LOCAL_DIR: z.string().default('.local').describe('Kubeconfig, token, state.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
 });

@@ -1,20 +1,66 @@
 /**
- * The one place that reads the environment and wires everything. `npm start` runs this.
+ * The one place that reads the environment and wires everything. `npm start` runs this: on
+ * a configured cluster (KUBECONFIG or in-cluster), or else on the embedded local cluster.
  */
 import { serve } from '@hono/node-server';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { createApp } from '../handlers/app.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './observability/logger.ts';
+import { ConfigError, isLocalMode, loadConfig, type Config } from './config.ts';
+import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
 
-function main(): void {
+interface Cluster {
+  kc: KubeConfig;
+  close(): Promise<void>;
+  /** What to tell the user once everything runs. */
+  hints: string[];
+}
+
+async function connectCluster(config: Config, logger: Logger): Promise<Cluster> {
+  if (!isLocalMode(config)) {
+    const kc = loadClusterKubeConfig();
+    logger.info({ cluster: kc.getCurrentCluster()?.server }, 'using the configured cluster');
+    return { kc, close: () => Promise.resolve(), hints: [] };
+  }
+  // Imported only in local mode: the production image does not ship wrangler-free-local.
+  const { startLocalMode } = await import('../wrangler-free-local/start-local-mode.ts');
+  const local = await startLocalMode({
+    dir: config.KUBERNAUT_LOCAL_DIR,
+    apiPort: config.KUBE_API_PORT,
+    ...(config.KUBERNAUT_LOCAL_TOKEN ? { token: config.KUBERNAUT_LOCAL_TOKEN } : {}),
+    onError: (error) => logger.debug({ err: error }, 'local cluster'),
+  });
+  logger.info({ apiServer: local.apiUrl }, 'embedded local cluster running (wrangler-free-local)');
+  return {
+    kc: local.kc,
+    close: () => local.close(),
+    hints: [
+      `kubectl --kubeconfig ${local.kubeconfigPath} get nodes`,
+      `kubectl --kubeconfig ${local.kubeconfigPath} get wfe -w`,
+      `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/single-action.yaml`,
+      `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/readyz`,
+    ],
+  };
+}
+
+async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
+  const cluster = await connectCluster(config, logger);
   let shuttingDown = false;
   const app = createApp({
     readiness: [{ name: 'shutdown', check: () => (shuttingDown ? 'shutting down' : undefined) }],
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    logger.info({ port: info.port }, `dispatcher listening on http://${config.HOST}:${info.port}`);
+    logger.info(
+      { port: info.port },
+      `dispatcher listening on http://${config.HOST}:${String(info.port)}`,
+    );
+    if (cluster.hints.length > 0) {
+      process.stdout.write(
+        `\nKubernaut Dispatcher is running. Try:\n${cluster.hints.map((hint) => `  ${hint}`).join('\n')}\n\n`,
+      );
+    }
   });
 
   const shutdown = (signal: string): void => {
@@ -24,17 +70,17 @@ function main(): void {
     const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     server.close(() => {
-      logger.info('stopped');
-      process.exit(0);
+      void cluster.close().then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
     });
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 }
 
-try {
-  main();
-} catch (error: unknown) {
+main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
   process.exit(1);
-}
+});
