@@ -7,10 +7,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, type BenchRow } from './harness.ts';
+import { benchApiServer } from './apiserver.bench.ts';
 import { benchPlanner } from './planner.bench.ts';
 
 const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   planner: benchPlanner,
+  apiserver: benchApiServer,
 };
 
 const wanted = process.argv.slice(2);
