@@ -3,6 +3,7 @@
  * (a) creates per second from one keep-alive client over TLS; (b) the delay from a write to
  * its watch event with 100 watchers. Targets (issue 3): >= 3,000 creates/s; p99 <= 10 ms.
  */
+import type { IncomingMessage } from 'node:http';
 import { Agent, request } from 'node:https';
 import { startApiServer, type ApiServer } from '../../wrangler-free-local/apiserver/index.ts';
 import { percentiles, type BenchRow } from './harness.ts';
@@ -88,7 +89,7 @@ async function benchWatchDelivery(server: ApiServer): Promise<BenchRow> {
     Array.from(
       { length: watchers },
       () =>
-        new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        new Promise<IncomingMessage>((resolve, reject) => {
           const req = request(
             `${server.url}/api/v1/namespaces/watched/configmaps?watch=1`,
             { agent, ca: server.caData, headers: { authorization: `Bearer ${TOKEN}` } },
