@@ -6,6 +6,7 @@ import type { StoredObject } from './object-store.ts';
 import { convertLabelSelector, matchLabels } from './selectors.ts';
 import { removeKey } from './patch.ts';
 import type { StatusCause } from './status-error.ts';
+import { validateEventCreate } from './event-validation.ts';
 import { validateName } from './object-meta.ts';
 
 type JsonMap = Record<string, unknown>;
@@ -235,9 +236,37 @@ export function admitBuiltinCreate(kind: string, obj: StoredObject): StatusCause
     case 'PersistentVolumeClaim':
       obj['status'] = { phase: 'Pending' };
       return [];
+    case 'Event':
+      return validateEventCreate(obj);
     default:
       return [];
   }
+}
+
+/** ConfigMaps and Secrets marked immutable keep their data (and the mark) for good. */
+function checkImmutableData(obj: StoredObject, old: StoredObject): StatusCause[] {
+  if (old['immutable'] !== true) return [];
+  const causes: StatusCause[] = [];
+  if (obj['immutable'] !== true) {
+    causes.push({
+      reason: 'FieldValueForbidden',
+      field: 'immutable',
+      message: 'Forbidden: field is immutable when `immutable` is set',
+    });
+  }
+  for (const key of ['data', 'binaryData', 'stringData']) {
+    if (
+      JSON.stringify(obj[key]) !== JSON.stringify(old[key]) &&
+      !(key === 'stringData' && obj[key] === undefined)
+    ) {
+      causes.push({
+        reason: 'FieldValueForbidden',
+        field: key,
+        message: 'Forbidden: field is immutable when `immutable` is set',
+      });
+    }
+  }
+  return causes;
 }
 
 /** Validates an update of a built-in kind against its previous state. */
@@ -290,7 +319,9 @@ export function admitBuiltinUpdate(
       ];
     case 'Secret':
       admitSecret(obj);
-      return [];
+      return checkImmutableData(obj, old);
+    case 'ConfigMap':
+      return checkImmutableData(obj, old);
     case 'Namespace':
       obj['spec'] = old['spec'];
       return [];

@@ -212,4 +212,98 @@ describe('workload kinds', () => {
     assert.equal(secret.data?.['token'], Buffer.from('abc').toString('base64'));
     assert.equal(secret.type, 'Opaque');
   });
+
+  it('validates Events as a real server does, for both Event APIs', async () => {
+    const mismatch = await requestRaw(cluster.server, 'POST', '/api/v1/namespaces/default/events', {
+      body: JSON.stringify({
+        metadata: { name: 'e1' },
+        involvedObject: { kind: 'Pod', name: 'p', namespace: 'other' },
+        reason: 'X',
+      }),
+    });
+    assert.equal(mismatch.status, 422);
+    assert.match(
+      mismatch.text,
+      /involvedObject.namespace: Invalid value: \\"other\\": does not match event.namespace/,
+    );
+    const incomplete = await requestRaw(
+      cluster.server,
+      'POST',
+      '/apis/events.k8s.io/v1/namespaces/default/events',
+      {
+        body: JSON.stringify({
+          metadata: { name: 'e2' },
+          regarding: { kind: 'Pod', name: 'p', namespace: 'default' },
+          type: 'Normal',
+          reason: 'Started',
+        }),
+      },
+    );
+    assert.equal(incomplete.status, 422);
+    const fields = (
+      JSON.parse(incomplete.text) as { details: { causes: { field: string }[] } }
+    ).details.causes.map((c) => c.field);
+    assert.deepEqual(fields, ['eventTime', 'reportingController', 'reportingInstance', 'action']);
+    const complete = await requestRaw(
+      cluster.server,
+      'POST',
+      '/apis/events.k8s.io/v1/namespaces/default/events',
+      {
+        body: JSON.stringify({
+          metadata: { name: 'e3' },
+          regarding: { kind: 'Pod', name: 'p', namespace: 'default' },
+          eventTime: '2026-01-01T00:00:00.000000Z',
+          reportingController: 'kubernaut.ai/dispatcher',
+          reportingInstance: 'replica-1',
+          action: 'Verify',
+          reason: 'Verified',
+          type: 'Normal',
+        }),
+      },
+    );
+    assert.equal(complete.status, 201);
+  });
+
+  it('keeps immutable ConfigMaps immutable', async () => {
+    const cm = await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'frozen' }, immutable: true, data: { a: '1' } },
+    });
+    assert.equal(
+      await codeOf(
+        core.replaceNamespacedConfigMap({
+          namespace: 'default',
+          name: 'frozen',
+          body: { ...cm, data: { a: '2' } },
+        }),
+      ),
+      422,
+    );
+    const labelled = await core.replaceNamespacedConfigMap({
+      namespace: 'default',
+      name: 'frozen',
+      body: { ...cm, metadata: { ...cm.metadata, labels: { ok: 'yes' } } },
+    });
+    assert.equal(labelled.metadata?.labels?.['ok'], 'yes');
+  });
+
+  it('renders built-in Tables with kind-specific columns', async () => {
+    const res = await requestRaw(
+      cluster.server,
+      'GET',
+      '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dfrozen',
+      {
+        headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+      },
+    );
+    const table = JSON.parse(res.text) as {
+      columnDefinitions: { name: string }[];
+      rows: { cells: unknown[] }[];
+    };
+    assert.deepEqual(
+      table.columnDefinitions.map((c) => c.name),
+      ['Name', 'Data', 'Age'],
+    );
+    assert.deepEqual(table.rows[0]?.cells.slice(0, 2), ['frozen', 1]);
+  });
 });
