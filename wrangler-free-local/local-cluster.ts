@@ -19,9 +19,12 @@ import { JobController } from './cluster/job-controller.ts';
 import { ReplicaSetController } from './cluster/replicaset-controller.ts';
 import { Kubelet } from './cluster/kubelet.ts';
 import { registerNodes } from './cluster/nodes.ts';
+import { TektonController } from './tekton/tekton-controller.ts';
 import { SharedInformers } from '../src/kube/shared-informers.ts';
 
 export const PROJECT_CRD_DIR = join(import.meta.dirname, '../manifests/crds');
+/** Tekton Pipelines v1 CRDs, served so the simulated Tekton controller can run PipelineRuns. */
+export const TEKTON_CRD_DIR = join(import.meta.dirname, 'tekton/crds');
 
 export interface LocalClusterOptions {
   /** Where pods' file systems and volumes live; a temporary directory in tests. */
@@ -45,7 +48,9 @@ export interface LocalCluster {
 
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
   await mkdir(options.stateDir, { recursive: true });
-  const crds = (await Promise.all((options.crdDirs ?? [PROJECT_CRD_DIR]).map(readCrds))).flat();
+  const crds = (
+    await Promise.all((options.crdDirs ?? [PROJECT_CRD_DIR, TEKTON_CRD_DIR]).map(readCrds))
+  ).flat();
   const server = await startApiServer({
     tokens: [options.token],
     crds,
@@ -88,7 +93,12 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       ...(options.onError ? { onError: options.onError } : {}),
     }),
   ];
-  await informers.synced();
+  const tekton = new TektonController({
+    kc,
+    catalog,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  await Promise.all([informers.synced(), tekton.start()]);
   return {
     server,
     kc,
@@ -96,6 +106,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     async close() {
       await informers.stop();
       await Promise.all([
+        tekton.stop(),
         jobs.stop(),
         kubelet.stop(),
         ...workloads.map((controller) => controller.stop()),

@@ -1,0 +1,129 @@
+/** Helpers for the simulated Tekton tests: apply Tekton YAML, wait for runs, shell images. */
+import { CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { isDone } from '../../../wrangler-free-local/tekton/conditions.ts';
+import type { ImageCatalog } from '../../../wrangler-free-local/cluster/image-catalog.ts';
+import type { PipelineRun, TaskRun } from '../../../wrangler-free-local/tekton/types.ts';
+import { waitForObject } from '../../fixtures/wait-for-object.ts';
+import type { TestLocalCluster } from '../cluster/start-local-cluster.ts';
+
+const PLURALS: Record<string, string> = {
+  Task: 'tasks',
+  Pipeline: 'pipelines',
+  PipelineRun: 'pipelineruns',
+  TaskRun: 'taskruns',
+};
+
+/** Creates Tekton objects (one or many YAML documents); returns them as created. */
+export async function applyTekton(
+  cluster: TestLocalCluster,
+  objects: KubernetesObject | KubernetesObject[] | string,
+): Promise<KubernetesObject[]> {
+  const list =
+    typeof objects === 'string'
+      ? parseAllDocuments(objects)
+          .map((document) => document.toJSON() as KubernetesObject | null)
+          .filter((object): object is KubernetesObject => object !== null)
+      : Array.isArray(objects)
+        ? objects
+        : [objects];
+  const custom = cluster.kc.makeApiClient(CustomObjectsApi);
+  const created: KubernetesObject[] = [];
+  for (const object of list) {
+    created.push(
+      (await custom.createNamespacedCustomObject({
+        group: 'tekton.dev',
+        version: 'v1',
+        plural: PLURALS[object.kind ?? ''] ?? '',
+        namespace: object.metadata?.namespace ?? 'default',
+        body: object,
+      })) as KubernetesObject,
+    );
+  }
+  return created;
+}
+
+export function waitForPipelineRun(
+  cluster: TestLocalCluster,
+  name: string,
+  predicate: (run: PipelineRun) => boolean = (run) => isDone(run.status),
+  timeoutMs = 15_000,
+): Promise<PipelineRun> {
+  return waitForObject<PipelineRun & KubernetesObject>(
+    cluster.kc,
+    '/apis/tekton.dev/v1/namespaces/default/pipelineruns',
+    name,
+    predicate,
+    timeoutMs,
+  );
+}
+
+export function waitForTaskRun(
+  cluster: TestLocalCluster,
+  name: string,
+  predicate: (run: TaskRun) => boolean = (run) => isDone(run.status),
+  timeoutMs = 15_000,
+): Promise<TaskRun> {
+  return waitForObject<TaskRun & KubernetesObject>(
+    cluster.kc,
+    '/apis/tekton.dev/v1/namespaces/default/taskruns',
+    name,
+    predicate,
+    timeoutMs,
+  );
+}
+
+export async function getTaskRun(cluster: TestLocalCluster, name: string): Promise<TaskRun> {
+  return (await cluster.kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+    group: 'tekton.dev',
+    version: 'v1',
+    plural: 'taskruns',
+    namespace: 'default',
+    name,
+  })) as TaskRun;
+}
+
+export async function patchPipelineRun(
+  cluster: TestLocalCluster,
+  name: string,
+  body: object,
+): Promise<void> {
+  const { mergePatch } = await import('../../../src/kube/patch-options.ts');
+  await cluster.kc
+    .makeApiClient(CustomObjectsApi)
+    .patchNamespacedCustomObject(
+      {
+        group: 'tekton.dev',
+        version: 'v1',
+        plural: 'pipelineruns',
+        namespace: 'default',
+        name,
+        body,
+      },
+      mergePatch,
+    );
+}
+
+export const conditionOf = (run: PipelineRun | TaskRun) =>
+  run.status?.conditions?.find((condition) => condition.type === 'Succeeded');
+
+/**
+ * The public images of Tekton's examples, by exact reference: their shells are the host's
+ * bash (busybox's and alpine's sh accept `==` and `[[`, which dash does not).
+ */
+export function registerShellImages(catalog: ImageCatalog): void {
+  const shell = {
+    '/bin/sh': ['/bin/bash'],
+    '/bin/bash': ['/bin/bash'],
+    '/usr/bin/bash': ['/bin/bash'],
+  };
+  for (const image of [
+    'mirror.gcr.io/alpine',
+    'mirror.gcr.io/ubuntu',
+    'mirror.gcr.io/busybox',
+    'alpine',
+    'ubuntu',
+  ]) {
+    catalog.add(image, { entrypoint: ['/bin/bash'], executables: shell });
+  }
+}

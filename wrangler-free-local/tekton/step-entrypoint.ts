@@ -1,0 +1,92 @@
+/**
+ * The simulated Tekton entrypoint, run as the process of every step container (see
+ * step-command.ts): places the image's executables as shims and the step's script in the
+ * container's root, runs the step in its own process group (so stopping the container stops
+ * everything the step started), then writes the declared results found in /tekton/results
+ * to the termination message as Tekton's entrypoint does: a JSON array of {key, value, type}.
+ *
+ * Usage: node step-entrypoint.ts '<EntrypointSpec as JSON>'  (KUBERNAUT_ROOT set)
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { EntrypointSpec } from './step-command.ts';
+
+const ROOT_MARKER = '@@KUBERNAUT_ROOT@@';
+/** Tekton's result type for TaskRun results in the termination message. */
+const TASK_RUN_RESULT_TYPE = 1;
+const KILL_AFTER_MS = 2000;
+
+const root = process.env.KUBERNAUT_ROOT ?? process.cwd();
+const spec = JSON.parse(process.argv[2] ?? '{}') as EntrypointSpec;
+const rooted = (text: string): string => text.replaceAll(ROOT_MARKER, root);
+const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+for (const [path, argv] of Object.entries(spec.shims)) {
+  const file = join(root, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `#!/bin/sh\nexec ${argv.map(quote).join(' ')} "$@"\n`, { mode: 0o755 });
+}
+mkdirSync(join(root, 'tekton', 'results'), { recursive: true });
+
+let argv = (spec.argv ?? []).map(rooted);
+if (spec.script) {
+  const file = rooted(spec.script.path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, rooted(spec.script.text));
+  chmodSync(file, 0o755);
+  argv = [...spec.script.interpreter, file];
+}
+const env: Record<string, string> = {};
+for (const [name, value] of Object.entries(process.env)) {
+  if (value !== undefined) env[name] = rooted(value);
+}
+const cwd = spec.workingDir ? rooted(spec.workingDir) : root;
+mkdirSync(cwd, { recursive: true });
+
+const [command = '', ...args] = argv;
+const child = spawn(command, args, {
+  cwd,
+  env,
+  stdio: ['inherit', 'inherit', 'inherit'],
+  detached: true,
+});
+const stopGroup = (): void => {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  setTimeout(() => {
+    try {
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, KILL_AFTER_MS).unref();
+};
+process.on('SIGTERM', stopGroup);
+process.on('SIGINT', stopGroup);
+
+child.once('error', (error) => {
+  process.stderr.write(`${error.message}\n`);
+  finish(127);
+});
+child.once('exit', (code, signal) => {
+  finish(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15));
+});
+
+function finish(exitCode: number): void {
+  const results = spec.results.flatMap((name) => {
+    try {
+      const value = readFileSync(join(root, 'tekton', 'results', name), 'utf8');
+      return [{ key: name, value, type: TASK_RUN_RESULT_TYPE }];
+    } catch {
+      return [];
+    }
+  });
+  if (results.length > 0)
+    writeFileSync(join(root, 'dev', 'termination-log'), JSON.stringify(results));
+  process.exit(exitCode);
+}

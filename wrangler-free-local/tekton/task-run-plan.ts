@@ -1,0 +1,208 @@
+/**
+ * The pure TaskRun planner: from the TaskRun and its current pod, whether to create or stop
+ * the pod and the status to write — steps from container states, results from the steps'
+ * termination messages, retries recorded in retriesStatus, timeouts and cancellation with
+ * Tekton's reasons and messages (pkg/pod/status.go, pkg/reconciler/taskrun).
+ */
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { isDone, succeeded } from './conditions.ts';
+import { deadlineOf } from './duration.ts';
+import { podNameOf, stepContainerName } from './task-run-pod.ts';
+import type { StepState, TaskRun, TaskRunResult, TaskRunStatus, TaskSpec } from './types.ts';
+
+export interface TaskRunPlan {
+  /** The pod to create (named by podNameOf) when the attempt has none yet. */
+  createPod: boolean;
+  /** A pod to stop (delete) because the TaskRun timed out or was cancelled. */
+  deletePod?: string;
+  status: TaskRunStatus;
+  requeueAtMs?: number;
+  /** Set when the TaskRun (or an attempt) ended now: the event to record. */
+  ended?: { reason: string; message: string; retrying: boolean };
+}
+
+interface Outcome {
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  stopPod?: boolean;
+}
+
+/** Tekton's results of a step: the `{key, value, type}` entries of its termination message. */
+export function parseTerminationMessage(message: string | undefined): Map<string, string> {
+  const results = new Map<string, string>();
+  if (!message) return results;
+  try {
+    const entries = JSON.parse(message) as unknown;
+    if (!Array.isArray(entries)) return results;
+    for (const entry of entries as { key?: unknown; value?: unknown; type?: unknown }[]) {
+      // type 1 is TaskRunResultType; 3 is Tekton-internal (e.g. StartedAt).
+      if (
+        typeof entry.key === 'string' &&
+        typeof entry.value === 'string' &&
+        (entry.type ?? 1) === 1
+      )
+        results.set(entry.key, entry.value);
+    }
+  } catch {
+    // A message that is not Tekton's JSON carries no results.
+  }
+  return results;
+}
+
+function stepStates(spec: TaskSpec, pod: V1Pod): StepState[] {
+  const statuses = new Map(
+    (pod.status?.containerStatuses ?? []).map((status) => [status.name, status]),
+  );
+  return (spec.steps ?? []).map((step, index) => {
+    const container = stepContainerName(step, index);
+    const status: V1ContainerStatus | undefined = statuses.get(container);
+    const state = status?.state;
+    return {
+      name: step.name ?? `unnamed-${String(index)}`,
+      container,
+      ...(status?.imageID ? { imageID: status.imageID } : {}),
+      ...(state?.terminated
+        ? { terminated: state.terminated, terminationReason: state.terminated.reason ?? '' }
+        : {}),
+      ...(state?.running ? { running: { startedAt: String(state.running.startedAt ?? '') } } : {}),
+      ...(state?.waiting ? { waiting: { ...state.waiting } } : {}),
+    };
+  });
+}
+
+function resultsOf(spec: TaskSpec, steps: StepState[]): TaskRunResult[] {
+  const values = new Map<string, string>();
+  for (const step of steps)
+    for (const [key, value] of parseTerminationMessage(step.terminated?.message))
+      values.set(key, value);
+  return (spec.results ?? []).flatMap((result) => {
+    const value = values.get(result.name);
+    return value === undefined ? [] : [{ name: result.name, type: 'string' as const, value }];
+  });
+}
+
+function outcomeOf(taskRun: TaskRun, pod: V1Pod, steps: StepState[]): Outcome {
+  const name = taskRun.metadata?.name ?? '';
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded')
+    return { status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' };
+  if (phase === 'Failed') {
+    const failed = steps.find((step) => (step.terminated?.exitCode ?? 0) !== 0);
+    const message = failed
+      ? `"${failed.container}" exited with code ${failed.terminated?.exitCode ?? 1}`
+      : (pod.status?.message ?? 'build failed for unspecified reasons.');
+    return { status: 'False', reason: 'Failed', message };
+  }
+  for (const step of steps) {
+    const reason = step.waiting?.reason;
+    if (reason === 'ImagePullBackOff' || reason === 'ErrImagePull') {
+      const image =
+        pod.spec?.containers.find((container) => container.name === step.container)?.image ?? '';
+      return {
+        status: 'False',
+        reason: 'TaskRunImagePullFailed',
+        message: `the step "${step.name}" in TaskRun "${name}" failed to pull the image "${image}". The pod errored with the message: "${step.waiting?.message ?? ''}."`,
+        stopPod: true,
+      };
+    }
+    if (reason === 'CreateContainerConfigError')
+      return {
+        status: 'False',
+        reason: 'CreateContainerConfigError',
+        message: `Failed to create pod due to config error: ${step.waiting?.message ?? ''}`,
+        stopPod: true,
+      };
+  }
+  if (phase === 'Running')
+    return {
+      status: 'Unknown',
+      reason: 'Running',
+      message: 'Not all Steps in the Task have finished executing',
+    };
+  return { status: 'Unknown', reason: 'Pending', message: 'pod status "Initialized":"False"' };
+}
+
+export function planTaskRun(
+  taskRun: TaskRun,
+  spec: TaskSpec,
+  pod: V1Pod | undefined,
+  now: Date,
+): TaskRunPlan {
+  const previous = taskRun.status ?? {};
+  if (isDone(previous)) return { createPod: false, status: previous };
+  const name = taskRun.metadata?.name ?? '';
+  const startTime = previous.startTime ?? now.toISOString();
+  const podName = podNameOf(taskRun);
+  const steps = pod ? stepStates(spec, pod) : (previous.steps ?? []);
+  const base: TaskRunStatus = { ...previous, startTime, podName, taskSpec: spec, steps };
+  const deadline = deadlineOf(startTime, taskRun.spec?.timeout);
+  let outcome: Outcome;
+  if (taskRun.spec?.status === 'TaskRunCancelled') {
+    outcome = {
+      status: 'False',
+      reason: 'TaskRunCancelled',
+      message: `TaskRun "${name}" was cancelled. ${taskRun.spec.statusMessage ?? ''}`.trim(),
+      stopPod: true,
+    };
+  } else if (deadline !== undefined && now.getTime() >= deadline) {
+    outcome = {
+      status: 'False',
+      reason: 'TaskRunTimeout',
+      message: `TaskRun "${name}" failed to finish within "${taskRun.spec?.timeout ?? '1h0m0s'}"`,
+      stopPod: true,
+    };
+  } else if (!pod) {
+    return {
+      createPod: true,
+      status: { ...base, conditions: succeeded(previous, 'Unknown', 'Pending', 'Pending', now) },
+      ...(deadline === undefined ? {} : { requeueAtMs: deadline }),
+    };
+  } else {
+    outcome = outcomeOf(taskRun, pod, steps);
+  }
+  const results = resultsOf(spec, steps);
+  const stop = outcome.stopPod && pod ? { deletePod: podName } : {};
+  if (outcome.status === 'Unknown') {
+    return {
+      createPod: false,
+      status: {
+        ...base,
+        conditions: succeeded(previous, 'Unknown', outcome.reason, outcome.message, now),
+      },
+      ...(deadline === undefined ? {} : { requeueAtMs: deadline }),
+    };
+  }
+  const finished: TaskRunStatus = {
+    ...base,
+    conditions: succeeded(previous, outcome.status, outcome.reason, outcome.message, now),
+    completionTime: now.toISOString(),
+    ...(results.length > 0 ? { results } : {}),
+  };
+  const retried = previous.retriesStatus ?? [];
+  if (
+    outcome.status === 'False' &&
+    outcome.reason !== 'TaskRunCancelled' &&
+    retried.length < (taskRun.spec?.retries ?? 0)
+  ) {
+    // Tekton's retry: the failed attempt moves to retriesStatus and a fresh attempt starts.
+    const { retriesStatus: _nested, taskSpec: _spec, ...attempt } = finished;
+    return {
+      createPod: false,
+      ...stop,
+      status: {
+        retriesStatus: [...retried, attempt],
+        startTime: now.toISOString(),
+        taskSpec: spec,
+        conditions: succeeded(previous, 'Unknown', 'ToBeRetried', outcome.message, now),
+      },
+      ended: { reason: outcome.reason, message: outcome.message, retrying: true },
+    };
+  }
+  return {
+    createPod: false,
+    ...stop,
+    status: finished,
+    ended: { reason: outcome.reason, message: outcome.message, retrying: false },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The pure TaskRun → Pod translation: params (defaults overridden by the TaskRun's), result
+ * paths, workspace paths and context substituted into the steps; one container per step;
+ * the results directory and the workspaces mounted; restartPolicy Never, as Tekton builds
+ * its pods (pkg/pod/pod.go), with the step commands wrapped by the simulated entrypoint.
+ */
+import type { V1Pod, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { LocalImage } from '../cluster/image-catalog.ts';
+import { controllerReference } from '../cluster/owned-by.ts';
+import { childName } from './pipeline-run-plan.ts';
+import { collectParams, missingParams } from './pipeline-variables.ts';
+import { stepContainer } from './step-command.ts';
+import { substitute, substituteList } from './substitution.ts';
+import type { Step, TaskRun, TaskSpec } from './types.ts';
+import { TEKTON_API_VERSION } from './types.ts';
+import { volumeOf } from './workspaces.ts';
+
+export const RESULTS_DIR = '/tekton/results';
+
+/** Tekton's step container name: `step-<name>`, `step-unnamed-<index>` without a name. */
+export function stepContainerName(step: Step, index: number): string {
+  return `step-${step.name ?? `unnamed-${String(index)}`}`;
+}
+
+/** The pod of an attempt: `<taskrun>-pod`, then `<taskrun>-pod-retry<n>` for each retry. */
+export function podNameOf(taskRun: TaskRun): string {
+  const retries = taskRun.status?.retriesStatus?.length ?? 0;
+  return childName(
+    taskRun.metadata?.name ?? '',
+    retries === 0 ? '-pod' : `-pod-retry${String(retries)}`,
+  );
+}
+
+/** Tekton's TaskRunValidationFailed message, or undefined when the TaskRun can run. */
+export function validateTaskRun(taskRun: TaskRun, spec: TaskSpec): string | undefined {
+  const steps = spec.steps ?? [];
+  if (steps.length === 0) return 'expected at least one, got none: spec.steps';
+  for (const [index, step] of steps.entries()) {
+    if (!step.image) return `missing field(s): spec.steps[${String(index)}].image`;
+    if (step.script !== undefined && step.command)
+      return `script cannot be used with command: spec.steps[${String(index)}].script`;
+  }
+  const missing = missingParams(spec.params ?? [], taskRun.spec?.params ?? []);
+  if (missing.length > 0)
+    return `invalid input params for task ${taskRun.metadata?.name ?? ''}: missing values for these params which have no default values: [${missing.join(' ')}]`;
+  const bound = new Set((taskRun.spec?.workspaces ?? []).map((binding) => binding.name));
+  const unbound = (spec.workspaces ?? [])
+    .filter((workspace) => !workspace.optional && !bound.has(workspace.name))
+    .map((workspace) => workspace.name);
+  if (unbound.length > 0)
+    return `bound workspaces did not match declared workspaces: didn't provide required values: [${unbound.join(' ')}]`;
+  return undefined;
+}
+
+export function taskRunVariables(
+  taskRun: TaskRun,
+  spec: TaskSpec,
+): {
+  strings: Map<string, string>;
+  arrays: Map<string, string[]>;
+} {
+  // Params given but not declared still substitute: Tekton propagates them into embedded specs.
+  const { strings, arrays } = collectParams(spec.params ?? [], taskRun.spec?.params ?? []);
+  for (const result of spec.results ?? [])
+    strings.set(`results.${result.name}.path`, `${RESULTS_DIR}/${result.name}`);
+  const bindings = taskRun.spec?.workspaces ?? [];
+  for (const workspace of spec.workspaces ?? []) {
+    const binding = bindings.find((candidate) => candidate.name === workspace.name);
+    strings.set(
+      `workspaces.${workspace.name}.path`,
+      workspace.mountPath ?? `/workspace/${workspace.name}`,
+    );
+    strings.set(`workspaces.${workspace.name}.bound`, String(binding !== undefined));
+    strings.set(
+      `workspaces.${workspace.name}.claim`,
+      binding?.persistentVolumeClaim?.claimName ?? '',
+    );
+    strings.set(`workspaces.${workspace.name}.volume`, `ws-${workspace.name}`);
+  }
+  const name = taskRun.metadata?.name ?? '';
+  strings.set('context.taskRun.name', name);
+  strings.set('context.taskRun.namespace', taskRun.metadata?.namespace ?? 'default');
+  strings.set('context.taskRun.uid', taskRun.metadata?.uid ?? '');
+  strings.set('context.task.name', taskRun.spec?.taskRef?.name ?? name);
+  strings.set('context.task.retry-count', String(taskRun.status?.retriesStatus?.length ?? 0));
+  return { strings, arrays };
+}
+
+export function buildTaskRunPod(
+  taskRun: TaskRun,
+  spec: TaskSpec,
+  resolveImage: (image: string) => LocalImage | undefined,
+): V1Pod {
+  const name = taskRun.metadata?.name ?? '';
+  const { strings, arrays } = taskRunVariables(taskRun, spec);
+  const volumes: V1Volume[] = [{ name: 'tekton-internal-results', emptyDir: {} }];
+  const mounts: V1VolumeMount[] = [{ name: 'tekton-internal-results', mountPath: RESULTS_DIR }];
+  for (const binding of taskRun.spec?.workspaces ?? []) {
+    const declared = spec.workspaces?.find((workspace) => workspace.name === binding.name);
+    const volume = volumeOf(binding, name);
+    if (!declared || !volume) continue;
+    volumes.push(volume);
+    mounts.push({
+      name: volume.name,
+      mountPath: declared.mountPath ?? `/workspace/${declared.name}`,
+      ...(binding.subPath ? { subPath: binding.subPath } : {}),
+      ...(declared.readOnly ? { readOnly: true } : {}),
+    });
+  }
+  const results = (spec.results ?? []).map((result) => result.name);
+  const containers = (spec.steps ?? []).map((step, index) => {
+    const image = substitute(step.image ?? '', strings);
+    return stepContainer(
+      {
+        name: stepContainerName(step, index),
+        index,
+        image,
+        ...(step.command ? { command: substituteList(step.command, strings, arrays) } : {}),
+        ...(step.args ? { args: substituteList(step.args, strings, arrays) } : {}),
+        ...(step.env
+          ? {
+              env: step.env.map((variable) =>
+                variable.value === undefined
+                  ? variable
+                  : { ...variable, value: substitute(variable.value, strings) },
+              ),
+            }
+          : {}),
+        ...(step.workingDir ? { workingDir: substitute(step.workingDir, strings) } : {}),
+        ...(step.script !== undefined ? { script: substitute(step.script, strings) } : {}),
+      },
+      resolveImage(image),
+      mounts,
+      results,
+    );
+  });
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: podNameOf(taskRun),
+      namespace: taskRun.metadata?.namespace ?? 'default',
+      labels: {
+        ...taskRun.metadata?.labels,
+        'app.kubernetes.io/managed-by': 'tekton-pipelines',
+        'tekton.dev/taskRun': name,
+        'tekton.dev/taskRunUID': taskRun.metadata?.uid ?? '',
+        ...(taskRun.spec?.taskRef?.name ? { 'tekton.dev/task': taskRun.spec.taskRef.name } : {}),
+      },
+      annotations: { ...taskRun.metadata?.annotations },
+      ownerReferences: [
+        controllerReference({
+          apiVersion: TEKTON_API_VERSION,
+          kind: 'TaskRun',
+          metadata: taskRun.metadata,
+        }),
+      ],
+    },
+    spec: {
+      restartPolicy: 'Never',
+      ...(taskRun.spec?.serviceAccountName
+        ? { serviceAccountName: taskRun.spec.serviceAccountName }
+        : {}),
+      containers,
+      volumes,
+    },
+  };
+}
