@@ -125,4 +125,113 @@ describe('simulated Tekton: PipelineRuns', () => {
       { name: 'final', value: b.status?.results?.[0]?.value },
     ]);
   });
+
+  it('fails the run when a task fails, lets running tasks end, and skips the tasks that never ran', async () => {
+    await applyTekton(cluster, {
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
+      metadata: { name: 'broken' },
+      spec: {
+        pipelineSpec: {
+          tasks: [
+            {
+              name: 'fails',
+              taskSpec: ACTION_TASK_SPEC,
+              params: [{ name: 'inputs', value: '{"fail":true}' }],
+            },
+            {
+              name: 'slow',
+              taskSpec: {
+                steps: [
+                  { name: 'wait', image: 'mirror.gcr.io/alpine', script: 'sleep 0.5; echo done' },
+                ],
+              },
+            },
+            {
+              name: 'after',
+              runAfter: ['fails'],
+              taskSpec: {
+                steps: [{ name: 'never', image: 'mirror.gcr.io/alpine', script: 'exit 0' }],
+              },
+            },
+          ],
+        },
+      },
+    });
+    const run = await waitForPipelineRun(cluster, 'broken');
+    const condition = conditionOf(run);
+    assert.equal(condition?.status, 'False');
+    assert.equal(condition?.reason, 'Failed');
+    assert.equal(condition?.message, 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 1');
+    assert.deepEqual(run.status?.skippedTasks, [
+      { name: 'after', reason: 'PipelineRun was stopping' },
+    ]);
+    const failed = await getTaskRun(cluster, 'broken-fails');
+    assert.equal(conditionOf(failed)?.reason, 'Failed');
+    assert.equal(conditionOf(failed)?.message, '"step-action" exited with code 4');
+    assert.equal(failed.status?.steps?.[0]?.terminated?.exitCode, 4);
+    assert.equal(conditionOf(await getTaskRun(cluster, 'broken-slow'))?.reason, 'Succeeded');
+  });
+
+  it('retries a failed task: the failed attempt goes to retriesStatus, a new pod runs, the run succeeds', async () => {
+    await applyTekton(cluster, {
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
+      metadata: { name: 'flaky' },
+      spec: {
+        workspaces: [
+          {
+            name: 'state',
+            volumeClaimTemplate: {
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+            },
+          },
+        ],
+        pipelineSpec: {
+          workspaces: [{ name: 'state' }],
+          tasks: [
+            {
+              name: 'once',
+              retries: 1,
+              workspaces: [{ name: 'counter', workspace: 'state' }],
+              taskSpec: {
+                workspaces: [{ name: 'counter' }],
+                results: [{ name: 'attempt' }],
+                steps: [
+                  {
+                    name: 'try',
+                    image: 'mirror.gcr.io/alpine',
+                    script: [
+                      'file=$(workspaces.counter.path)/tries',
+                      'echo x >> "$file"',
+                      'printf %s "$(context.task.retry-count)" > $(results.attempt.path)',
+                      'test "$(wc -l < "$file")" -ge 2',
+                    ].join('\n'),
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    });
+    const run = await waitForPipelineRun(cluster, 'flaky');
+    assert.equal(conditionOf(run)?.reason, 'Succeeded', JSON.stringify(run.status?.conditions));
+    const taskRun = await getTaskRun(cluster, 'flaky-once');
+    const [attempt] = taskRun.status?.retriesStatus ?? [];
+    assert.equal(taskRun.status?.retriesStatus?.length, 1);
+    assert.equal(attempt?.conditions?.[0]?.reason, 'Failed');
+    assert.equal(attempt?.conditions?.[0]?.message, '"step-try" exited with code 1');
+    assert.equal(attempt?.podName, 'flaky-once-pod');
+    assert.deepEqual(attempt?.results, [{ name: 'attempt', type: 'string', value: '0' }]);
+    assert.equal(taskRun.status?.podName, 'flaky-once-pod-retry1');
+    assert.deepEqual(taskRun.status?.results, [{ name: 'attempt', type: 'string', value: '1' }]);
+    // The counter lived on the run's PVC, named and owned as Tekton does.
+    const claims = await cluster.core.listNamespacedPersistentVolumeClaim({ namespace: 'default' });
+    const claim = claims.items.find(
+      (item) => item.metadata?.ownerReferences?.[0]?.name === 'flaky',
+    );
+    assert.match(claim?.metadata?.name ?? '', /^pvc-[0-9a-f]{10}$/);
+    assert.equal(claim?.metadata?.ownerReferences?.[0]?.kind, 'PipelineRun');
+  });
 });

@@ -1,5 +1,10 @@
 /** Helpers for the simulated Tekton tests: apply Tekton YAML, wait for runs, shell images. */
-import { CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CustomObjectsApi,
+  Watch,
+  type CoreV1Event,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { isDone } from '../../../wrangler-free-local/tekton/conditions.ts';
 import type { ImageCatalog } from '../../../wrangler-free-local/cluster/image-catalog.ts';
@@ -89,19 +94,17 @@ export async function patchPipelineRun(
   body: object,
 ): Promise<void> {
   const { mergePatch } = await import('../../../src/kube/patch-options.ts');
-  await cluster.kc
-    .makeApiClient(CustomObjectsApi)
-    .patchNamespacedCustomObject(
-      {
-        group: 'tekton.dev',
-        version: 'v1',
-        plural: 'pipelineruns',
-        namespace: 'default',
-        name,
-        body,
-      },
-      mergePatch,
-    );
+  await cluster.kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
+    {
+      group: 'tekton.dev',
+      version: 'v1',
+      plural: 'pipelineruns',
+      namespace: 'default',
+      name,
+      body,
+    },
+    mergePatch,
+  );
 }
 
 export const conditionOf = (run: PipelineRun | TaskRun) =>
@@ -125,5 +128,38 @@ export function registerShellImages(catalog: ImageCatalog): void {
     'ubuntu',
   ]) {
     catalog.add(image, { entrypoint: ['/bin/bash'], executables: shell });
+  }
+}
+
+/** Waits for an Event about an object (e.g. the kubelet's `Started container step-x`). */
+export async function waitForEvent(
+  cluster: TestLocalCluster,
+  involvedName: string,
+  predicate: (event: CoreV1Event) => boolean,
+  timeoutMs = 10_000,
+): Promise<CoreV1Event> {
+  let request: AbortController | undefined;
+  try {
+    return await new Promise<CoreV1Event>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`no matching event about ${involvedName} in ${String(timeoutMs)} ms`));
+      }, timeoutMs);
+      void new Watch(cluster.kc)
+        .watch(
+          '/api/v1/namespaces/default/events',
+          { fieldSelector: `involvedObject.name=${involvedName}` },
+          (type: string, event: CoreV1Event) => {
+            if (type === 'DELETED' || !predicate(event)) return;
+            clearTimeout(timer);
+            resolve(event);
+          },
+          (error: unknown) => {
+            if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        )
+        .then((controller) => (request = controller), reject);
+    });
+  } finally {
+    request?.abort();
   }
 }
