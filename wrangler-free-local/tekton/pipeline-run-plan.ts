@@ -230,9 +230,13 @@ export function taskRunName(pipelineRun: string, pipelineTask: string): string {
   return childName(pipelineRun, `-${pipelineTask}`);
 }
 
+/**
+ * knative's kmeta.ChildName: past 63 characters, the first 31 of the parent and an md5 (of
+ * parent and suffix here, so that siblings differ), without a trailing dash.
+ */
 export function childName(parent: string, suffix: string): string {
   const name = `${parent}${suffix}`;
   if (name.length <= 63) return name;
   const hash = createHash('md5').update(name).digest('hex');
-  return `${name.slice(0, 63 - hash.length - 1)}-${hash}`.replace(/-+(?=-)/g, '');
+  return `${parent.slice(0, 31)}${hash}`.replace(/-+$/, '');
 }
