@@ -50,6 +50,12 @@ export interface ApiServerOptions {
   faults?: Partial<FaultConfig>;
   /** Watch events kept per resource for watches resuming from a resourceVersion. */
   watchHistorySize?: number;
+  /**
+   * Pods bound to a node and not finished are deleted gracefully, as on a real server: they
+   * keep a future deletionTimestamp until deleted again with gracePeriodSeconds=0 (the
+   * kubelet's job). Off by default: without a kubelet, deleted pods would never go.
+   */
+  gracefulPodDeletion?: boolean;
   /** How often watches that allow bookmarks get one. */
   bookmarkIntervalMs?: number;
 }
@@ -130,7 +136,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const tokens = new Set(options.tokens.map((t) => `Bearer ${t}`));
   const store = new ObjectStore(options.watchHistorySize);
   const registry = new TypeRegistry();
-  const service = new ResourceService(store);
+  const service = new ResourceService(store, {
+    gracefulPodDeletion: options.gracefulPodDeletion ?? false,
+  });
   const faults = new FaultInjector(options.faults);
   const gc = new GarbageCollector(store, registry, service);
   const crds = new CrdController(store, registry, service);

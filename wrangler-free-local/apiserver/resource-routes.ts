@@ -8,25 +8,19 @@ import { parseBody, sendJson, wantsTable } from './http-io.ts';
 import { buildMatcher, paginate } from './list-query.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
 import { applyJsonPatch, applyMergePatch } from './patch.ts';
-import {
-  PATCH_TYPES,
-  type DeleteOptions,
-  type FieldValidation,
-  type ResourceService,
-  type WriteOptions,
-} from './resource-service.ts';
-import { formatApiVersion, type PropagationPolicy, type ResourceType } from './resource-type.ts';
+import { PATCH_TYPES, type ResourceService } from './resource-service.ts';
+import { formatApiVersion, type ResourceType } from './resource-type.ts';
 import { applyScale, buildScale } from './scale-subresource.ts';
 import { handlePodSubresource } from './pod-subresources.ts';
-import {
-  newBadRequest,
-  newConflict,
-  newMethodNotAllowed,
-  newStatusForCode,
-  StatusError,
-} from './status-error.ts';
+import { newConflict, newMethodNotAllowed, newStatusForCode, StatusError } from './status-error.ts';
 import { renderTable } from './table.ts';
 import { serveWatch } from './watch-stream.ts';
+import {
+  readDeleteOptions,
+  readIncludeObject,
+  readVerb,
+  readWriteOptions,
+} from './request-options.ts';
 
 export interface Route {
   type: ResourceType;
@@ -58,56 +52,10 @@ function present(t: ResourceType, obj: StoredObject): StoredObject {
   return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
 }
 
-function readWriteOptions(q: URLSearchParams): WriteOptions {
-  const fv = q.get('fieldValidation');
-  const fieldValidation: FieldValidation = fv === 'Strict' || fv === 'Ignore' ? fv : 'Warn';
-  return { dryRun: q.get('dryRun') === 'All', fieldValidation };
-}
-
-function readDeleteOptions(q: URLSearchParams, body: string): DeleteOptions {
-  const parsed =
-    body === '' ? {} : (parseBody(body, 'application/json') as Record<string, unknown>);
-  const opts: DeleteOptions = {};
-  const policy = (parsed['propagationPolicy'] ?? q.get('propagationPolicy') ?? undefined) as
-    string | undefined;
-  const orphan =
-    parsed['orphanDependents'] ??
-    (q.get('orphanDependents') === null ? undefined : q.get('orphanDependents') === 'true');
-  if (policy !== undefined) {
-    if (!['Foreground', 'Background', 'Orphan'].includes(policy))
-      throw newBadRequest(`invalid propagationPolicy "${policy}"`);
-    opts.propagationPolicy = policy as PropagationPolicy;
-  } else if (orphan !== undefined)
-    opts.propagationPolicy = orphan === true ? 'Orphan' : 'Background';
-  if (typeof parsed['preconditions'] === 'object' && parsed['preconditions'] !== null) {
-    opts.preconditions = parsed['preconditions'];
-  }
-  const dryRun = parsed['dryRun'];
-  opts.dryRun = q.get('dryRun') === 'All' || (Array.isArray(dryRun) && dryRun.includes('All'));
-  return opts;
-}
-
-function verbOf(method: string, route: Route): string {
-  switch (method) {
-    case 'GET':
-      return route.watch ? 'watch' : route.name === undefined ? 'list' : 'get';
-    case 'POST':
-      return 'create';
-    case 'PUT':
-      return 'update';
-    case 'PATCH':
-      return 'patch';
-    case 'DELETE':
-      return route.name === undefined ? 'deletecollection' : 'delete';
-    default:
-      return method.toLowerCase();
-  }
-}
-
 export function handleResource(ctx: RouteContext, call: Call): void {
   const { route, req } = call;
   const method = req.method ?? 'GET';
-  const verb = verbOf(method, route);
+  const verb = readVerb(method, route);
   const code = ctx.faults.pickError(verb, route.type.resource);
   if (code !== undefined) throw newStatusForCode(code, route.type, route.name ?? '');
   if (route.subresource !== undefined) {
@@ -122,6 +70,25 @@ export function handleResource(ctx: RouteContext, call: Call): void {
     case 'get':
       sendObject(call, 200, ctx.service.get(route.type, route.namespace ?? '', route.name ?? ''));
       return;
+    case 'create':
+    case 'update':
+    case 'delete':
+      handleWrite(ctx, call, verb);
+      return;
+    case 'patch':
+      handlePatch(ctx, call, undefined);
+      return;
+    case 'deletecollection':
+      handleDeleteCollection(ctx, call);
+      return;
+    default:
+      throw newMethodNotAllowed(`the server does not allow this method on the requested resource`);
+  }
+}
+
+function handleWrite(ctx: RouteContext, call: Call, verb: string): void {
+  const { route, req } = call;
+  switch (verb) {
     case 'create': {
       if (route.name !== undefined)
         throw newMethodNotAllowed(
@@ -147,9 +114,6 @@ export function handleResource(ctx: RouteContext, call: Call): void {
       sendObject(call, 200, result.object, result.warnings);
       return;
     }
-    case 'patch':
-      handlePatch(ctx, call, undefined);
-      return;
     case 'delete': {
       const { object, finished } = ctx.service.delete(
         route.type,
@@ -160,11 +124,6 @@ export function handleResource(ctx: RouteContext, call: Call): void {
       sendObject(call, finished ? 200 : 202, object);
       return;
     }
-    case 'deletecollection':
-      handleDeleteCollection(ctx, call);
-      return;
-    default:
-      throw newMethodNotAllowed(`the server does not allow this method on the requested resource`);
   }
 }
 
@@ -182,11 +141,6 @@ function sendObject(call: Call, code: number, obj: StoredObject, warnings: strin
     return;
   }
   sendJson(call.res, code, JSON.stringify(present(t, obj)), warnings);
-}
-
-function readIncludeObject(q: URLSearchParams): 'None' | 'Metadata' | 'Object' {
-  const v = q.get('includeObject');
-  return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
 function handleList(ctx: RouteContext, call: Call): void {

@@ -2,50 +2,48 @@
 // the real API server's generic store (resourceVersion preconditions, generation, status
 // subresource, finalizers, schema admission). Knows nothing of HTTP.
 
-import { isDeepStrictEqual } from 'node:util';
-import { validateCrd, type CrdSpec } from './crd-types.ts';
-import { admitBuiltinCreate, admitBuiltinUpdate } from './builtin-admission.ts';
-import {
-  formatTimestamp,
-  generateName,
-  generateUid,
-  validateLabels,
-  validateName,
-} from './object-meta.ts';
-import type { IncomingObject, ObjectMeta, ObjectStore, StoredObject } from './object-store.ts';
+import { formatTimestamp, generateName, generateUid } from './object-meta.ts';
+import type { ObjectStore, StoredObject } from './object-store.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from './patch.ts';
-import { formatApiVersion, type PropagationPolicy, type ResourceType } from './resource-type.ts';
-import { applyDefaults, pruneUnknownFields, validateAgainstSchema } from './schema.ts';
+import type { ResourceType } from './resource-type.ts';
 import {
   newAlreadyExists,
   newBadRequest,
-  newConflict,
   newForbidden,
   newInternalError,
   newInvalid,
   newNotFound,
   newUnsupportedMediaType,
-  STALE_OBJECT_MESSAGE,
   StatusError,
-  type StatusCause,
 } from './status-error.ts';
+import {
+  admitObject,
+  carryMetadata,
+  checkDeletePreconditions,
+  checkNewFinalizers,
+  checkTypeMeta,
+  checkUpdatePrecondition,
+  isSameGenerationContent,
+  isSameObject,
+  orderFields,
+  planDeleteFinalizers,
+  readIncoming,
+  readPodGracePeriod,
+  refOf,
+  type DeleteOptions,
+  type WriteOptions,
+} from './write-rules.ts';
 
-export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
-
-export interface WriteOptions {
-  dryRun: boolean;
-  fieldValidation: FieldValidation;
-}
+export {
+  CRD_STORAGE_KEY,
+  type DeleteOptions,
+  type FieldValidation,
+  type WriteOptions,
+} from './write-rules.ts';
 
 export interface WriteResult {
   object: StoredObject;
   warnings: string[];
-}
-
-export interface DeleteOptions {
-  propagationPolicy?: PropagationPolicy;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: boolean;
 }
 
 export const PATCH_TYPES = {
@@ -56,63 +54,19 @@ export const PATCH_TYPES = {
 } as const;
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
-export const CRD_STORAGE_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
-
-/** Finalizers the REST layer itself adds on delete, for the in-server controllers to clear. */
-const DELETE_FINALIZERS: Record<string, string> = {
-  Namespace: 'kubernetes',
-  CustomResourceDefinition: 'customresourcecleanup.apiextensions.k8s.io',
-};
-
-function refOf(t: ResourceType, name = ''): { group: string; resource: string; name: string } {
-  return { group: t.group, resource: t.resource, name };
-}
-
-/** Content that drives metadata.generation: everything but metadata (and status when split). */
-function isSameGenerationContent(t: ResourceType, a: StoredObject, b: StoredObject): boolean {
-  const content = (o: StoredObject): unknown => ({
-    ...o,
-    metadata: null,
-    status: t.hasStatus ? null : o['status'],
-  });
-  return isDeepStrictEqual(content(a), content(b));
-}
-
-/** Equal apart from resourceVersion, whatever the key order. */
-function isSameObject(a: StoredObject, b: StoredObject): boolean {
-  const comparable = (o: StoredObject): unknown => ({
-    ...o,
-    metadata: { ...o.metadata, resourceVersion: '' },
-  });
-  return isDeepStrictEqual(comparable(a), comparable(b));
-}
-
-/** apiVersion, kind, metadata first, as the real server serializes. */
-function orderFields(o: StoredObject): StoredObject {
-  return Object.assign({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata }, o);
-}
-
-/** The body as an object with an object `metadata`, or 400 BadRequest. */
-function readIncoming(input: unknown): IncomingObject & { metadata: Partial<ObjectMeta> } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw newBadRequest('the body of the request must be a JSON object');
-  }
-  const body = input as IncomingObject;
-  const meta: unknown = body.metadata ?? {};
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
-    throw newBadRequest('metadata must be an object');
-  }
-  body.metadata = meta;
-  return body as IncomingObject & { metadata: Partial<ObjectMeta> };
-}
 
 export class ResourceService {
   private readonly store: ObjectStore;
   private readonly now: () => number;
+  private readonly gracefulPodDeletion: boolean;
 
-  constructor(store: ObjectStore, now: () => number = Date.now) {
+  constructor(
+    store: ObjectStore,
+    options: { now?: () => number; gracefulPodDeletion?: boolean } = {},
+  ) {
     this.store = store;
-    this.now = now;
+    this.now = options.now ?? Date.now;
+    this.gracefulPodDeletion = options.gracefulPodDeletion ?? false;
   }
 
   get(t: ResourceType, namespace: string, name: string): StoredObject {
@@ -134,67 +88,9 @@ export class ResourceService {
     }
   }
 
-  private checkTypeMeta(t: ResourceType, body: IncomingObject): void {
-    // Typed decoding fills a missing kind from the URL; unstructured (custom) decoding does not.
-    if (body.kind === undefined && t.schema !== undefined) {
-      throw newBadRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
-    }
-    body.kind ??= t.kind;
-    body.apiVersion ??= formatApiVersion(t);
-    const group = body.apiVersion.includes('/') ? (body.apiVersion.split('/')[0] ?? '') : '';
-    if (group !== t.group) {
-      throw newBadRequest(
-        `the API version in the data (${body.apiVersion}) does not match the expected API version (${formatApiVersion(t)})`,
-      );
-    }
-    if (body.kind !== t.kind) {
-      throw newBadRequest(
-        `the kind in the data (${body.kind}) does not match the expected kind (${t.kind})`,
-      );
-    }
-    body.apiVersion = formatApiVersion(t);
-  }
-
-  /** Prunes, defaults and validates a custom resource; metadata and typed rules for built-ins. */
-  private admit(
-    t: ResourceType,
-    obj: StoredObject,
-    opts: WriteOptions,
-    old: StoredObject | undefined,
-  ): string[] {
-    const causes: StatusCause[] = [
-      ...validateName(obj.metadata.name, t.nameRule),
-      ...validateLabels(obj.metadata.labels),
-    ];
-    const warnings: string[] = [];
-    if (t.schema !== undefined) {
-      const pruned = pruneUnknownFields(t.schema, obj);
-      if (pruned.length > 0 && opts.fieldValidation === 'Strict') {
-        const fields = pruned.map((p) => `unknown field "${p}"`).join(', ');
-        throw newBadRequest(
-          `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${fields}`,
-        );
-      }
-      if (opts.fieldValidation === 'Warn')
-        warnings.push(...pruned.map((p) => `unknown field "${p}"`));
-      applyDefaults(t.schema, obj);
-      causes.push(...validateAgainstSchema(t.schema, obj));
-    } else if (t.storageKey === CRD_STORAGE_KEY) {
-      causes.push(...validateCrd(obj.metadata.name, obj['spec'] as CrdSpec | undefined));
-    } else if (t.strategicMerge) {
-      causes.push(
-        ...(old === undefined
-          ? admitBuiltinCreate(t.kind, obj)
-          : admitBuiltinUpdate(t.kind, obj, old)),
-      );
-    }
-    if (causes.length > 0) throw newInvalid(t.kind, t.group, obj.metadata.name, causes);
-    return warnings;
-  }
-
   create(t: ResourceType, namespace: string, input: unknown, opts: WriteOptions): WriteResult {
     const body = readIncoming(input);
-    this.checkTypeMeta(t, body);
+    checkTypeMeta(t, body);
     const meta = body.metadata;
     if (t.namespaced) {
       if (meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) {
@@ -232,7 +128,7 @@ export class ResourceService {
     if (t.hasStatus) delete body['status'];
     // Type meta and metadata are complete from here on.
     const obj = orderFields(body as StoredObject);
-    const warnings = this.admit(t, obj, opts, undefined);
+    const warnings = admitObject(t, obj, opts, undefined);
     if (!opts.dryRun) {
       const rv = this.store.nextRv();
       obj.metadata.resourceVersion = String(rv);
@@ -255,7 +151,7 @@ export class ResourceService {
     conditional = true,
   ): WriteResult {
     const body = readIncoming(input);
-    this.checkTypeMeta(t, body);
+    checkTypeMeta(t, body);
     const old = this.get(t, namespace, name);
     const meta = body.metadata;
     if (meta.name !== name) {
@@ -268,20 +164,7 @@ export class ResourceService {
         'the namespace of the provided object does not match the namespace sent on the request',
       );
     }
-    const rv = meta.resourceVersion;
-    if (rv === undefined || rv === '') {
-      if (conditional && t.schema !== undefined) {
-        throw newInvalid(t.kind, t.group, name, [
-          {
-            reason: 'FieldValueInvalid',
-            field: 'metadata.resourceVersion',
-            message: 'Invalid value: 0x0: must be specified for an update',
-          },
-        ]);
-      }
-    } else if (rv !== old.metadata.resourceVersion) {
-      throw newConflict(refOf(t), name, STALE_OBJECT_MESSAGE);
-    }
+    checkUpdatePrecondition(t, name, meta.resourceVersion, old, conditional);
     let next: StoredObject;
     if (subresource === 'status') {
       next = { ...structuredClone(old), status: body['status'] };
@@ -291,45 +174,14 @@ export class ResourceService {
         if (old['status'] === undefined) delete next['status'];
         else next['status'] = structuredClone(old['status']);
       }
-      this.checkFinalizers(t, next, old);
+      checkNewFinalizers(t, next, old);
     }
-    const m = next.metadata;
-    Object.assign(m, {
-      name: old.metadata.name,
-      uid: old.metadata.uid,
-      creationTimestamp: old.metadata.creationTimestamp,
-      resourceVersion: old.metadata.resourceVersion,
-    });
-    if (t.namespaced) m.namespace = old.metadata.namespace;
-    else delete m.namespace;
-    if (old.metadata.deletionTimestamp === undefined) delete m.deletionTimestamp;
-    else {
-      m.deletionTimestamp = old.metadata.deletionTimestamp;
-      m.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
-    }
-    if (m.generation === undefined) delete m.generation;
-    if (t.tracksGeneration) m.generation = old.metadata.generation ?? 1;
-    const warnings = this.admit(t, next, opts, old);
+    carryMetadata(t, next, old);
+    const warnings = admitObject(t, next, opts, old);
     if (t.tracksGeneration && !isSameGenerationContent(t, next, old)) {
-      m.generation = (old.metadata.generation ?? 1) + 1;
+      next.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
     return { object: this.commitUpdate(t, next, old, opts), warnings };
-  }
-
-  private checkFinalizers(t: ResourceType, next: StoredObject, old: StoredObject): void {
-    if (old.metadata.deletionTimestamp === undefined) return;
-    const added = (next.metadata.finalizers ?? []).filter(
-      (f) => !(old.metadata.finalizers ?? []).includes(f),
-    );
-    if (added.length > 0) {
-      throw newInvalid(t.kind, t.group, old.metadata.name, [
-        {
-          reason: 'FieldValueForbidden',
-          field: 'metadata.finalizers',
-          message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
-        },
-      ]);
-    }
   }
 
   private commitUpdate(
@@ -344,9 +196,11 @@ export class ResourceService {
     if (opts.dryRun) return next;
     const rv = this.store.nextRv();
     next.metadata.resourceVersion = String(rv);
+    // Gone once deleting, finalized and past any grace period (graceful pods wait for grace 0).
     if (
       next.metadata.deletionTimestamp !== undefined &&
-      (next.metadata.finalizers ?? []).length === 0
+      (next.metadata.finalizers ?? []).length === 0 &&
+      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0
     ) {
       this.store.remove(t.storageKey, next, rv);
     } else this.store.put(t.storageKey, next, rv);
@@ -416,39 +270,12 @@ export class ResourceService {
     opts: DeleteOptions,
   ): { object: StoredObject; finished: boolean } {
     const old = this.get(t, namespace, name);
-    const pre = opts.preconditions;
-    if (pre?.uid !== undefined && pre.uid !== old.metadata.uid) {
-      throw newConflict(
-        refOf(t),
-        name,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
-      );
+    checkDeletePreconditions(t, old, opts.preconditions);
+    if (this.gracefulPodDeletion && t.kind === 'Pod' && t.group === '') {
+      const grace = readPodGracePeriod(old, opts.gracePeriodSeconds);
+      if (grace > 0) return this.markPodTerminating(t, old, grace, opts.dryRun === true);
     }
-    if (
-      pre?.resourceVersion !== undefined &&
-      pre.resourceVersion !== old.metadata.resourceVersion
-    ) {
-      throw newConflict(
-        refOf(t),
-        name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
-      );
-    }
-    const policy = opts.propagationPolicy ?? t.defaultPropagation;
-    const finalizers = [...(old.metadata.finalizers ?? [])];
-    const gcFinalizer =
-      policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
-    if (gcFinalizer !== undefined && !finalizers.includes(gcFinalizer))
-      finalizers.push(gcFinalizer);
-    const own =
-      t.strategicMerge || t.storageKey === CRD_STORAGE_KEY ? DELETE_FINALIZERS[t.kind] : undefined;
-    if (
-      own !== undefined &&
-      !finalizers.includes(own) &&
-      old.metadata.deletionTimestamp === undefined
-    ) {
-      finalizers.push(own);
-    }
+    const finalizers = planDeleteFinalizers(t, old, opts.propagationPolicy ?? t.defaultPropagation);
     if (finalizers.length === 0) {
       if (opts.dryRun === true) return { object: old, finished: true };
       const rv = this.store.nextRv();
@@ -459,13 +286,30 @@ export class ResourceService {
     const next = structuredClone(old);
     next.metadata.finalizers = finalizers;
     next.metadata.deletionTimestamp ??= formatTimestamp(this.now());
-    next.metadata.deletionGracePeriodSeconds ??= 0;
+    if (opts.gracePeriodSeconds === 0) next.metadata.deletionGracePeriodSeconds = 0;
+    else next.metadata.deletionGracePeriodSeconds ??= 0;
     if (t.kind === 'Namespace') next['status'] = { phase: 'Terminating' };
     const object = this.commitUpdate(t, next, old, {
       dryRun: opts.dryRun === true,
       fieldValidation: 'Ignore',
     });
     return { object, finished: false };
+  }
+
+  private markPodTerminating(
+    t: ResourceType,
+    old: StoredObject,
+    grace: number,
+    dryRun: boolean,
+  ): { object: StoredObject; finished: boolean } {
+    if (old.metadata.deletionTimestamp !== undefined) return { object: old, finished: false };
+    const next = structuredClone(old);
+    next.metadata.deletionTimestamp = formatTimestamp(this.now() + grace * 1000);
+    next.metadata.deletionGracePeriodSeconds = grace;
+    return {
+      object: this.commitUpdate(t, next, old, { dryRun, fieldValidation: 'Ignore' }),
+      finished: false,
+    };
   }
 
   /** Removes one finalizer (for the garbage collector and namespace controller). */

@@ -158,36 +158,50 @@ function validateScalar(schema: Schema, v: unknown, path: string, out: StatusCau
       message: `Unsupported value: ${show(v)}: supported values: ${supported}`,
     });
   }
-  if (typeof v === 'string') {
-    if (schema.minLength !== undefined && Array.from(v).length < schema.minLength) {
-      out.push(
-        invalid(path, v, `${path} in body should be at least ${schema.minLength} chars long`),
-      );
-    }
-    if (schema.maxLength !== undefined && Array.from(v).length > schema.maxLength) {
-      out.push({
-        reason: 'FieldValueTooLong',
-        field: path,
-        message: `Too long: may not be more than ${schema.maxLength} bytes`,
-      });
-    }
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(v)) {
-      out.push(invalid(path, v, `${path} in body should match '${schema.pattern}'`));
-    }
-    if (schema.format !== undefined && !checkFormat(schema.format, v)) {
-      out.push(invalid(path, v, `${path} in body must be of type ${schema.format}: ${show(v)}`));
-    }
+  if (typeof v === 'string') validateString(schema, v, path, out);
+  if (typeof v === 'number') validateNumber(schema, v, path, out);
+}
+
+const PATTERNS = new Map<string, RegExp>();
+
+/** Compiled once per pattern: CRD schemas are validated on every write. */
+function compilePattern(pattern: string): RegExp {
+  let re = PATTERNS.get(pattern);
+  if (re === undefined) {
+    re = new RegExp(pattern, 'u');
+    PATTERNS.set(pattern, re);
   }
-  if (typeof v === 'number') {
-    const { minimum, maximum } = schema;
-    if (minimum !== undefined && (schema.exclusiveMinimum === true ? v <= minimum : v < minimum)) {
-      const rel = schema.exclusiveMinimum === true ? 'greater than' : 'greater than or equal to';
-      out.push(invalid(path, v, `${path} in body should be ${rel} ${minimum}`));
-    }
-    if (maximum !== undefined && (schema.exclusiveMaximum === true ? v >= maximum : v > maximum)) {
-      const rel = schema.exclusiveMaximum === true ? 'less than' : 'less than or equal to';
-      out.push(invalid(path, v, `${path} in body should be ${rel} ${maximum}`));
-    }
+  return re;
+}
+
+function validateString(schema: Schema, v: string, path: string, out: StatusCause[]): void {
+  if (schema.minLength !== undefined && Array.from(v).length < schema.minLength) {
+    out.push(invalid(path, v, `${path} in body should be at least ${schema.minLength} chars long`));
+  }
+  if (schema.maxLength !== undefined && Array.from(v).length > schema.maxLength) {
+    out.push({
+      reason: 'FieldValueTooLong',
+      field: path,
+      message: `Too long: may not be more than ${schema.maxLength} bytes`,
+    });
+  }
+  if (schema.pattern !== undefined && !compilePattern(schema.pattern).test(v)) {
+    out.push(invalid(path, v, `${path} in body should match '${schema.pattern}'`));
+  }
+  if (schema.format !== undefined && !checkFormat(schema.format, v)) {
+    out.push(invalid(path, v, `${path} in body must be of type ${schema.format}: ${show(v)}`));
+  }
+}
+
+function validateNumber(schema: Schema, v: number, path: string, out: StatusCause[]): void {
+  const { minimum, maximum } = schema;
+  if (minimum !== undefined && (schema.exclusiveMinimum === true ? v <= minimum : v < minimum)) {
+    const rel = schema.exclusiveMinimum === true ? 'greater than' : 'greater than or equal to';
+    out.push(invalid(path, v, `${path} in body should be ${rel} ${minimum}`));
+  }
+  if (maximum !== undefined && (schema.exclusiveMaximum === true ? v >= maximum : v > maximum)) {
+    const rel = schema.exclusiveMaximum === true ? 'less than' : 'less than or equal to';
+    out.push(invalid(path, v, `${path} in body should be ${rel} ${maximum}`));
   }
 }
 

@@ -275,3 +275,38 @@ describe('finalizers, garbage collection and namespace deletion', () => {
     );
   });
 });
+
+describe('graceful pod deletion (opt-in)', () => {
+  let cluster: TestCluster;
+  let core: CoreV1Api;
+
+  before(async () => {
+    cluster = await startTestCluster({ gracefulPodDeletion: true });
+    core = cluster.kc.makeApiClient(CoreV1Api);
+  });
+  after(() => cluster.server.close());
+
+  it('keeps a bound pod terminating until deleted with grace period 0; removes unbound pods at once', async () => {
+    const spec = {
+      containers: [{ name: 'c', image: 'busybox:1' }],
+      terminationGracePeriodSeconds: 20,
+    };
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'bound' }, spec: { ...spec, nodeName: 'n1' } },
+    });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'unbound' }, spec },
+    });
+    await core.deleteNamespacedPod({ namespace: 'default', name: 'unbound' });
+    await assert.rejects(core.readNamespacedPod({ namespace: 'default', name: 'unbound' }), /404/);
+    const before = Date.now();
+    await core.deleteNamespacedPod({ namespace: 'default', name: 'bound' });
+    const terminating = await core.readNamespacedPod({ namespace: 'default', name: 'bound' });
+    assert.equal(terminating.metadata?.deletionGracePeriodSeconds, 20);
+    assert.ok((terminating.metadata?.deletionTimestamp?.getTime() ?? 0) >= before + 18_000);
+    await core.deleteNamespacedPod({ namespace: 'default', name: 'bound', gracePeriodSeconds: 0 });
+    await assert.rejects(core.readNamespacedPod({ namespace: 'default', name: 'bound' }), /404/);
+  });
+});
