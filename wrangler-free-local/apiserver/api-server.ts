@@ -24,6 +24,7 @@ import { readBody, sendJson, sendStatus, sendText } from './http-io.ts';
 import { ObjectStore } from './object-store.ts';
 import { renderOpenApiV3Group, renderOpenApiV3Index } from './openapi.ts';
 import { formatPodLogKey } from './pod-subresources.ts';
+import { decodeProtobufObject, isProtobufBody } from './protobuf-reader.ts';
 import { handleResource, type Route, type RouteContext } from './resource-routes.ts';
 import { ResourceService } from './resource-service.ts';
 import {
@@ -80,6 +81,22 @@ export interface ApiServer {
   setPodLog(namespace: string, pod: string, container: string, text: string): void;
   appendPodLog(namespace: string, pod: string, container: string, text: string): void;
   close(): Promise<void>;
+}
+
+/**
+ * The body as JSON text. kubectl's generators (`create ns|configmap|secret|job|deployment`,
+ * `run`) POST protobuf, which is decoded for those kinds; anything else non-JSON is 415.
+ */
+function decodeRequestBody(req: IncomingMessage, raw: Buffer): string {
+  const contentType = req.headers['content-type'] ?? '';
+  if (contentType.includes('protobuf') && req.method === 'POST' && isProtobufBody(raw)) {
+    req.headers['content-type'] = 'application/json';
+    return JSON.stringify(decodeProtobufObject(raw));
+  }
+  if (contentType.includes('protobuf') || contentType.includes('cbor')) {
+    throw newUnsupportedMediaType(contentType, ['application/json', 'application/yaml']);
+  }
+  return raw.toString();
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
@@ -229,17 +246,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return;
     }
     const method = req.method ?? 'GET';
-    const contentType = req.headers['content-type'] ?? '';
-    if (contentType.includes('protobuf') || contentType.includes('cbor')) {
-      // Only JSON is spoken; client-go retries with JSON on 415.
-      req.resume();
-      sendStatus(
-        res,
-        newUnsupportedMediaType(contentType, ['application/json', 'application/yaml']),
-      );
-      return;
-    }
-    const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+    const raw = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+    const body = raw === undefined ? '' : decodeRequestBody(req, raw);
     if (faults.needsDelay()) await faults.delay();
     dispatch(req, res, body);
   }

@@ -45,6 +45,9 @@ function defaultPodSpec(spec: JsonMap): void {
       setDefault(c, 'terminationMessagePath', '/dev/termination-log');
       setDefault(c, 'terminationMessagePolicy', 'File');
       setDefault(c, 'resources', {});
+      const ports = c['ports'];
+      if (Array.isArray(ports))
+        for (const port of ports) setDefault(asMap(port), 'protocol', 'TCP');
     }
   }
 }

@@ -6,7 +6,7 @@ import { newBadRequest, StatusError } from './status-error.ts';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -23,9 +23,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
       else chunks.push(chunk);
     });
     req.on('end', () => {
-      resolve(
-        chunks.length === 1 ? (chunks[0]?.toString() ?? '') : Buffer.concat(chunks).toString(),
-      );
+      resolve(chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks));
     });
     req.on('error', reject);
   });

@@ -256,6 +256,79 @@ data: {k: v}
     assert.match(r.stderr, /spec.steps\[0\].image: Required value/);
   });
 
+  it('creates objects with the generators, which send protobuf', async () => {
+    assert.match(await kubectlOk(['create', 'namespace', 'team-x']), /namespace\/team-x created/);
+    await kubectlOk([
+      '-n',
+      'team-x',
+      'create',
+      'configmap',
+      'settings',
+      '--from-literal=mode=fast',
+    ]);
+    await kubectlOk([
+      '-n',
+      'team-x',
+      'create',
+      'secret',
+      'generic',
+      'creds',
+      '--from-literal=token=abc',
+    ]);
+    await kubectlOk([
+      '-n',
+      'team-x',
+      'create',
+      'job',
+      'once',
+      '--image=busybox:1',
+      '--',
+      'echo',
+      'hi',
+    ]);
+    await kubectlOk([
+      '-n',
+      'team-x',
+      'run',
+      'probe',
+      '--image=busybox:1',
+      '--restart=Never',
+      '--labels=app=probe',
+    ]);
+    assert.equal(
+      await kubectlOk([
+        '-n',
+        'team-x',
+        'get',
+        'configmap',
+        'settings',
+        '-o',
+        'jsonpath={.data.mode}',
+      ]),
+      'fast',
+    );
+    assert.equal(
+      await kubectlOk(['-n', 'team-x', 'get', 'secret', 'creds', '-o', 'jsonpath={.data.token}']),
+      Buffer.from('abc').toString('base64'),
+    );
+    assert.equal(
+      await kubectlOk([
+        '-n',
+        'team-x',
+        'get',
+        'job',
+        'once',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].command}',
+      ]),
+      '["echo","hi"]',
+    );
+    assert.match(
+      await kubectlOk(['-n', 'team-x', 'get', 'pods', '-l', 'app=probe']),
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nprobe\s+0\/1\s+Pending\s+0\s+/,
+    );
+  });
+
   it('reports NotFound for a missing object', async () => {
     const r = await kubectl(['get', 'wfe', 'nope']);
     assert.equal(r.code, 1);
