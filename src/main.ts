@@ -28,7 +28,9 @@ async function connectCluster(config: Config, logger: Logger): Promise<Cluster> 
     dir: config.KUBERNAUT_LOCAL_DIR,
     apiPort: config.KUBE_API_PORT,
     ...(config.KUBERNAUT_LOCAL_TOKEN ? { token: config.KUBERNAUT_LOCAL_TOKEN } : {}),
-    onError: (error) => { logger.debug({ err: error }, 'local cluster'); },
+    onError: (error) => {
+      logger.debug({ err: error }, 'local cluster');
+    },
   });
   logger.info({ apiServer: local.apiUrl }, 'embedded local cluster running (wrangler-free-local)');
   return {

@@ -1,8 +1,8 @@
 /**
  * Records core/v1 Events about an object, so `kubectl describe` tells its story. Events are
- * best effort, as in client-go's recorder: a failure is logged, never propagated.
+ * best effort, as in client-go's recorder: a failure is reported, never propagated.
  */
-import type { CoreV1Api, V1ObjectReference } from '@kubernetes/client-node';
+import type { CoreV1Event, V1ObjectReference } from '@kubernetes/client-node';
 
 export interface EventTarget {
   apiVersion?: string;
@@ -14,8 +14,10 @@ export interface EventRecorder {
   record(target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
+export type CreateEvent = (namespace: string, event: CoreV1Event) => Promise<unknown>;
+
 export function createEventRecorder(
-  core: CoreV1Api,
+  create: CreateEvent,
   component: string,
   onError: (error: unknown) => void = () => undefined,
 ): EventRecorder {
@@ -34,7 +36,7 @@ export function createEventRecorder(
       };
       const now = new Date();
       sequence = (sequence + 1) % 1_000_000;
-      const body = {
+      const event: CoreV1Event = {
         metadata: {
           name: `${name}.${now.getTime().toString(16)}${sequence.toString(16)}`,
           namespace,
@@ -47,10 +49,16 @@ export function createEventRecorder(
         reportingComponent: component,
         firstTimestamp: now,
         lastTimestamp: now,
-        eventTime: undefined,
         count: 1,
       };
-      core.createNamespacedEvent({ namespace, body }).catch(onError);
+      create(namespace, event).catch(onError);
     },
   };
+}
+
+/** The usual sink: CoreV1Api.createNamespacedEvent. */
+export function coreEventSink(core: {
+  createNamespacedEvent(request: { namespace: string; body: CoreV1Event }): Promise<unknown>;
+}): CreateEvent {
+  return (namespace, body) => core.createNamespacedEvent({ namespace, body });
 }

@@ -33,22 +33,28 @@ export class SharedInformers {
     this.onError = onError;
   }
 
-  /** The informer of a watch path, started on first use. */
-  informer<T extends KubernetesObject>(path: string, list: ListPromise<T>): SharedInformer<T> {
-    let entry = this.entries.get(path);
+  /** The informer of a watch path (and label selector), started on first use. */
+  informer<T extends KubernetesObject>(
+    path: string,
+    list: ListPromise<T>,
+    labelSelector?: string,
+  ): SharedInformer<T> {
+    const key = labelSelector ? `${path}?labelSelector=${labelSelector}` : path;
+    let entry = this.entries.get(key);
     if (!entry) {
       const handlers: InformerHandler<KubernetesObject>[] = [];
       const handle = startInformer<T>({
         kc: this.kc,
         path,
         list,
+        ...(labelSelector ? { labelSelector } : {}),
         onEvent: (event, object) => {
           for (const handler of handlers) handler(event, object);
         },
         ...(this.onError ? { onError: this.onError } : {}),
       }) as unknown as InformerHandle<KubernetesObject>;
       entry = { handle, handlers };
-      this.entries.set(path, entry);
+      this.entries.set(key, entry);
     }
     const { handle, handlers } = entry;
     return {

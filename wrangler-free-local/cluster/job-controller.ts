@@ -13,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { WorkQueue, type ReconcileResult } from '../../src/engine/work-queue.ts';
 import {
+  coreEventSink,
   createEventRecorder,
   type EventRecorder,
   type EventTarget,
@@ -43,7 +44,7 @@ export class JobController {
   constructor(options: JobControllerOptions) {
     this.batch = options.kc.makeApiClient(BatchV1Api);
     this.core = options.kc.makeApiClient(CoreV1Api);
-    this.events = createEventRecorder(this.core, 'job-controller', options.onError);
+    this.events = createEventRecorder(coreEventSink(this.core), 'job-controller', options.onError);
     this.queue = new WorkQueue({
       concurrency: 8,
       process: (key) => this.reconcile(key),

@@ -16,7 +16,11 @@ import type {
 } from '@kubernetes/client-node';
 import { CoreV1Api as CoreApi } from '@kubernetes/client-node';
 import { WorkQueue } from '../../src/engine/work-queue.ts';
-import { createEventRecorder, type EventRecorder } from '../../src/kube/event-recorder.ts';
+import {
+  coreEventSink,
+  createEventRecorder,
+  type EventRecorder,
+} from '../../src/kube/event-recorder.ts';
 import { ignoreNotFound } from '../../src/kube/errors.ts';
 import type { SharedInformer, SharedInformers } from '../../src/kube/shared-informers.ts';
 import { mergePatch } from '../../src/kube/patch-options.ts';
@@ -40,6 +44,8 @@ interface PodRun {
   current?: RunningContainer;
   stopped: boolean;
   deadline?: NodeJS.Timeout;
+  /** Settles when the pod's processes are over; its sandbox is removed only then. */
+  done?: Promise<void>;
 }
 
 export class Kubelet {
@@ -55,7 +61,7 @@ export class Kubelet {
   constructor(options: KubeletOptions) {
     this.options = options;
     this.core = options.kc.makeApiClient(CoreApi);
-    this.events = createEventRecorder(this.core, 'kubelet', options.onError);
+    this.events = createEventRecorder(coreEventSink(this.core), 'kubelet', options.onError);
     this.queue = new WorkQueue({
       concurrency: 16,
       process: (key) => this.reconcile(key),
@@ -101,7 +107,9 @@ export class Kubelet {
     if ((pod.spec?.restartPolicy ?? 'Always') === 'Always') {
       await this.reportLongRunning(pod);
     } else {
-      void this.runToCompletion(pod, run).catch((error: unknown) => this.options.onError?.(error));
+      run.done = this.runToCompletion(pod, run).catch((error: unknown) =>
+        this.options.onError?.(error),
+      );
     }
     return undefined;
   }
@@ -241,6 +249,17 @@ export class Kubelet {
       };
     }
     const sandbox = await prepareSandbox(pod, container, this.options);
+    if (run.stopped) {
+      // The pod went away while its sandbox was being prepared: never start the process.
+      const now = new Date();
+      return {
+        exitCode: 137,
+        reason: 'Error',
+        message: 'pod deleted before start',
+        startedAt: now,
+        finishedAt: now,
+      };
+    }
     const namespace = pod.metadata?.namespace ?? 'default';
     const podName = pod.metadata?.name ?? '';
     const running = runContainer({
@@ -286,11 +305,11 @@ export class Kubelet {
     run.current?.stop((pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000);
     if (why === 'deleted') {
       this.runs.delete(uid);
-      void removePodSandbox(
-        this.options.stateDir,
-        pod.metadata?.namespace ?? 'default',
-        pod.metadata?.name ?? '',
-      );
+      const namespace = pod.metadata?.namespace ?? 'default';
+      const name = pod.metadata?.name ?? '';
+      void (run.done ?? Promise.resolve())
+        .then(() => removePodSandbox(this.options.stateDir, namespace, name))
+        .catch((error: unknown) => this.options.onError?.(error));
     }
   }
 

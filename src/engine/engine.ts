@@ -1,0 +1,209 @@
+/**
+ * The V1 engine: informers feed two work queues (runs and step attempts); each queue calls
+ * its reconciler. No polling: every reconcile is caused by a watch event or a requeue time
+ * the planner asked for.
+ */
+import type {
+  KubeConfig,
+  KubernetesListObject,
+  KubernetesObject,
+  V1Job,
+  V1PersistentVolumeClaim,
+  V1Pod,
+} from '@kubernetes/client-node';
+import { GROUP, VERSION } from '../api/group.ts';
+import {
+  ACTION_EXECUTION_LABEL,
+  MANAGED_SELECTOR,
+  RUN_NAME_ANNOTATION,
+  RUN_UID_LABEL,
+} from '../api/labels.ts';
+import type { WorkspaceOptions } from '../backends/jobs/build-workspace-claim.ts';
+import { digestPinningCheck, type StepStartCheck } from '../backends/jobs/step-start-check.ts';
+import { createEventRecorder } from '../kube/event-recorder.ts';
+import { KubeGateway } from '../kube/kube-gateway.ts';
+import { LabelIndex } from '../kube/label-index.ts';
+import { SharedInformers } from '../kube/shared-informers.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { ActionReconciler } from './action-reconciler.ts';
+import { RunReconciler } from './run-reconciler.ts';
+import { WorkQueue } from './work-queue.ts';
+
+export interface EngineOptions {
+  kc: KubeConfig;
+  logger: Logger;
+  metrics: Metrics;
+  check?: StepStartCheck;
+  concurrency?: number;
+  workspace?: WorkspaceOptions;
+  jobTtlSeconds?: number;
+  actionServiceAccountName?: string;
+  random?: () => number;
+  now?: () => Date;
+}
+
+const key = (object: KubernetesObject): string =>
+  `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+
+export class Engine {
+  private readonly informers: SharedInformers;
+  private readonly runQueue: WorkQueue;
+  private readonly actionQueue: WorkQueue;
+  private synced = false;
+
+  constructor(options: EngineOptions) {
+    const { kc, logger, metrics } = options;
+    const gateway = new KubeGateway(kc, (verb, resource, code) => { metrics.kubeRequests.inc({ verb, resource, code: String(code) }); },
+    );
+    const onError = (error: unknown): void => { logger.warn({ err: error }, 'informer error; restarting it'); };
+    this.informers = new SharedInformers(kc, onError);
+    const listCustom = (plural: string, labelSelector?: string) => () =>
+      gateway.customObjects.listClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural,
+        ...(labelSelector ? { labelSelector } : {}),
+      }) as Promise<KubernetesListObject<KubernetesObject>>;
+    const runs = this.informers.informer(
+      `/apis/${GROUP}/${VERSION}/workflowexecutions`,
+      listCustom('workflowexecutions'),
+    );
+    const actions = this.informers.informer(
+      `/apis/${GROUP}/${VERSION}/actionexecutions`,
+      listCustom('actionexecutions', MANAGED_SELECTOR),
+      MANAGED_SELECTOR,
+    );
+    const jobs = this.informers.informer<V1Job>(
+      '/apis/batch/v1/jobs',
+      () => gateway.batch.listJobForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
+      MANAGED_SELECTOR,
+    );
+    const pods = this.informers.informer<V1Pod>(
+      '/api/v1/pods',
+      () => gateway.core.listPodForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
+      MANAGED_SELECTOR,
+    );
+    const claims = this.informers.informer<V1PersistentVolumeClaim>(
+      '/api/v1/persistentvolumeclaims',
+      () =>
+        gateway.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
+      MANAGED_SELECTOR,
+    );
+    const actionsByRun = new LabelIndex<KubernetesObject>(RUN_UID_LABEL);
+    const podsByAction = new LabelIndex<V1Pod>(ACTION_EXECUTION_LABEL);
+    const events = createEventRecorder(
+      (namespace, event) => gateway.createEvent(namespace, event),
+      'kubernaut-dispatcher',
+      (error) => { logger.debug({ err: error }, 'event not recorded'); },
+    );
+    const now = options.now ?? (() => new Date());
+
+    const runReconciler = new RunReconciler({
+      getRun: (namespace, name) => runs.cache.get(name, namespace),
+      attemptsOf: (uid) => actionsByRun.get(uid),
+      claimExists: (namespace, name) => claims.cache.get(name, namespace) !== undefined,
+      gateway,
+      events,
+      metrics,
+      workspace: options.workspace ?? { size: '1Gi' },
+      serviceAccountName: undefined,
+      random: options.random ?? Math.random,
+      now,
+    });
+    const actionReconciler = new ActionReconciler({
+      getAction: (namespace, name) => actions.cache.get(name, namespace),
+      getJob: (namespace, name) => jobs.cache.get(name, namespace),
+      podsOf: (name, namespace) =>
+        podsByAction.get(name).filter((pod) => pod.metadata?.namespace === namespace),
+      gateway,
+      events,
+      metrics,
+      check: options.check ?? digestPinningCheck,
+      jobTtlSeconds: options.jobTtlSeconds ?? 3600,
+      serviceAccountName: options.actionServiceAccountName ?? 'kubernaut-action',
+      now,
+    });
+    const concurrency = options.concurrency ?? 32;
+    this.runQueue = this.queue(
+      'runs',
+      concurrency,
+      (item) => runReconciler.reconcile(item),
+      options,
+    );
+    this.actionQueue = this.queue(
+      'actions',
+      concurrency,
+      (item) => actionReconciler.reconcile(item),
+      options,
+    );
+
+    runs.subscribe((_event, run) => {
+      this.runQueue.add(key(run));
+    });
+    actions.subscribe((event, action) => {
+      actionsByRun.update(event, action);
+      this.actionQueue.add(key(action));
+      const runName = action.metadata?.annotations?.[RUN_NAME_ANNOTATION];
+      if (runName) this.runQueue.add(`${action.metadata?.namespace ?? ''}/${runName}`);
+    });
+    jobs.subscribe((_event, job) => {
+      this.actionQueue.add(key(job));
+    });
+    pods.subscribe((event, pod) => {
+      podsByAction.update(event, pod);
+      const action = pod.metadata?.labels?.[ACTION_EXECUTION_LABEL];
+      if (action) this.actionQueue.add(`${pod.metadata?.namespace ?? ''}/${action}`);
+    });
+    claims.subscribe((_event, claim) => {
+      const runName = claim.metadata?.annotations?.[RUN_NAME_ANNOTATION];
+      if (runName) this.runQueue.add(`${claim.metadata?.namespace ?? ''}/${runName}`);
+    });
+    metrics.registerQueueDepth('runs', () => this.runQueue.depth);
+    metrics.registerQueueDepth('actions', () => this.actionQueue.depth);
+  }
+
+  async start(): Promise<void> {
+    await this.informers.synced();
+    this.synced = true;
+  }
+
+  /** For /readyz: the caches have their first full list. */
+  isReady(): boolean {
+    return this.synced;
+  }
+
+  /** Resolves when both queues are idle (tests and graceful shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([this.runQueue.onIdle(), this.actionQueue.onIdle()]);
+  }
+
+  async stop(): Promise<void> {
+    await this.informers.stop();
+    await Promise.all([this.runQueue.close(), this.actionQueue.close()]);
+  }
+
+  private queue(
+    name: string,
+    concurrency: number,
+    process: (key: string) => Promise<{ requeueAtMs?: number } | undefined>,
+    options: EngineOptions,
+  ): WorkQueue {
+    const { metrics, logger } = options;
+    return new WorkQueue({
+      concurrency,
+      process: async (item) => {
+        const end = metrics.reconcileDuration.startTimer({ controller: name });
+        try {
+          return await process(item);
+        } finally {
+          end();
+        }
+      },
+      onError: (item, error, retryInMs) => {
+        metrics.reconcileErrors.inc({ controller: name });
+        logger.warn({ err: error, key: item, retryInMs }, `${name} reconcile failed; retrying`);
+      },
+    });
+  }
+}

@@ -1,0 +1,78 @@
+/** The dispatcher's Prometheus metrics, on one registry served at /metrics. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+const RECONCILE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const queueDepthSources = new Map<string, () => number>();
+  return {
+    /** A work queue reports its depth when Prometheus scrapes, not on every change. */
+    registerQueueDepth(queue: string, depth: () => number): void {
+      queueDepthSources.set(queue, depth);
+    },
+    registry,
+    runsStarted: new Counter({
+      name: 'kubernaut_runs_started_total',
+      help: 'Runs that started, by backend.',
+      labelNames: ['backend'],
+      registers,
+    }),
+    runsFinished: new Counter({
+      name: 'kubernaut_runs_finished_total',
+      help: 'Runs that reached a final phase, by result and backend.',
+      labelNames: ['result', 'backend'],
+      registers,
+    }),
+    runDuration: new Histogram({
+      name: 'kubernaut_run_duration_seconds',
+      help: 'From a run start to its final phase.',
+      labelNames: ['result', 'backend'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    stepDuration: new Histogram({
+      name: 'kubernaut_step_duration_seconds',
+      help: 'One step attempt, from its start to its end.',
+      labelNames: ['result'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    reconcileDuration: new Histogram({
+      name: 'kubernaut_reconcile_duration_seconds',
+      help: 'One reconcile of one object.',
+      labelNames: ['controller'],
+      buckets: RECONCILE_BUCKETS,
+      registers,
+    }),
+    reconcileErrors: new Counter({
+      name: 'kubernaut_reconcile_errors_total',
+      help: 'Reconciles that failed and were retried.',
+      labelNames: ['controller'],
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'kubernaut_workqueue_depth',
+      help: 'Keys waiting in a work queue.',
+      labelNames: ['queue'],
+      registers,
+    }),
+    kubeRequests: new Counter({
+      name: 'kubernaut_kube_api_requests_total',
+      help: 'Kubernetes API requests, by verb, resource and HTTP code.',
+      labelNames: ['verb', 'resource', 'code'],
+      registers,
+    }),
+    imageVerifications: new Counter({
+      name: 'kubernaut_image_verifications_total',
+      help: 'Step-start checks of action images, by result.',
+      labelNames: ['result'],
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
