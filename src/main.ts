@@ -7,7 +7,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createApp } from '../handlers/app.ts';
 import { ConfigError, isLocalMode, loadConfig, type Config } from './config.ts';
 import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
+import { Engine } from './engine/engine.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
 
 interface Cluster {
   kc: KubeConfig;
@@ -49,9 +51,16 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const cluster = await connectCluster(config, logger);
+  const metrics = createMetrics();
+  const engine = new Engine({ kc: cluster.kc, logger, metrics });
+  await engine.start();
   let shuttingDown = false;
   const app = createApp({
-    readiness: [{ name: 'shutdown', check: () => (shuttingDown ? 'shutting down' : undefined) }],
+    readiness: [
+      { name: 'shutdown', check: () => (shuttingDown ? 'shutting down' : undefined) },
+      { name: 'informers', check: () => (engine.isReady() ? undefined : 'caches not synced') },
+    ],
+    metrics: metrics.registry,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(
@@ -72,10 +81,13 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     server.close(() => {
-      void cluster.close().then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
+      void engine
+        .stop()
+        .then(() => cluster.close())
+        .then(() => {
+          logger.info('stopped');
+          process.exit(0);
+        });
     });
   };
   process.on('SIGTERM', shutdown);

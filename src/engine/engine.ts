@@ -54,9 +54,12 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     const { kc, logger, metrics } = options;
-    const gateway = new KubeGateway(kc, (verb, resource, code) => { metrics.kubeRequests.inc({ verb, resource, code: String(code) }); },
-    );
-    const onError = (error: unknown): void => { logger.warn({ err: error }, 'informer error; restarting it'); };
+    const gateway = new KubeGateway(kc, (verb, resource, code) => {
+      metrics.kubeRequests.inc({ verb, resource, code: String(code) });
+    });
+    const onError = (error: unknown): void => {
+      logger.warn({ err: error }, 'informer error; restarting it');
+    };
     this.informers = new SharedInformers(kc, onError);
     const listCustom = (plural: string, labelSelector?: string) => () =>
       gateway.customObjects.listClusterCustomObject({
@@ -95,7 +98,9 @@ export class Engine {
     const events = createEventRecorder(
       (namespace, event) => gateway.createEvent(namespace, event),
       'kubernaut-dispatcher',
-      (error) => { logger.debug({ err: error }, 'event not recorded'); },
+      (error) => {
+        logger.debug({ err: error }, 'event not recorded');
+      },
     );
     const now = options.now ?? (() => new Date());
 

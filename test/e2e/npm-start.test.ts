@@ -76,6 +76,32 @@ describe('npm start (local mode)', { skip: kubectlMissing() }, () => {
     assert.equal(stdout, 'scale-deployment');
   });
 
+  it('runs the engine: an applied run is reconciled to a final phase', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    // The example's image is not in the local catalog yet, so its pull fails: proof that
+    // the engine picked the run up, created its Job, and reported why it could not run.
+    const { stdout } = await kubectl(kubeconfig, [
+      'wait',
+      '--for=jsonpath={.status.phase}=Failed',
+      'wfe/scale-payment',
+      '--timeout=20s',
+    ]);
+    assert.match(stdout, /condition met/);
+    const reason = await kubectl(kubeconfig, [
+      'get',
+      'wfe',
+      'scale-payment',
+      '-o',
+      'jsonpath={.status.steps[0].reason}',
+    ]);
+    assert.equal(reason.stdout, 'ImagePullBackOff');
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+    assert.match(text, /kubernaut_runs_finished_total\{result="Failed",backend="jobs"\} 1/);
+  });
+
   it('prints what to do next', () => {
     assert.match(output, /kubectl --kubeconfig .*kubeconfig get wfe -w/);
   });
