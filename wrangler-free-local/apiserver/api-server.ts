@@ -23,7 +23,7 @@ import { GarbageCollector } from './garbage-collector.ts';
 import { readBody, sendJson, sendStatus, sendText } from './http-io.ts';
 import { ObjectStore } from './object-store.ts';
 import { renderOpenApiV3Group, renderOpenApiV3Index } from './openapi.ts';
-import { formatPodLogKey } from './pod-subresources.ts';
+import { PodLogs } from './pod-logs.ts';
 import { decodeProtobufObject, isProtobufBody } from './protobuf-reader.ts';
 import { handleResource, type Route, type RouteContext } from './resource-routes.ts';
 import { ResourceService } from './resource-service.ts';
@@ -159,7 +159,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const faults = new FaultInjector(options.faults);
   const gc = new GarbageCollector(store, registry, service);
   const crds = new CrdController(store, registry, service);
-  const podLogs = new Map<string, string>();
+  const podLogs = new PodLogs();
   const watches = new Set<() => void>();
   const ctx: RouteContext = {
     store,
@@ -287,10 +287,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     expireWatchHistory: () => {
       store.compactHistory();
     },
-    setPodLog: (ns, pod, container, text) => podLogs.set(formatPodLogKey(ns, pod, container), text),
+    setPodLog: (ns, pod, container, text) => {
+      podLogs.set(PodLogs.keyOf(ns, pod, container), text);
+    },
     appendPodLog: (ns, pod, container, text) => {
-      const key = formatPodLogKey(ns, pod, container);
-      podLogs.set(key, (podLogs.get(key) ?? '') + text);
+      podLogs.append(PodLogs.keyOf(ns, pod, container), text);
     },
     close: async () => {
       faults.resume();

@@ -1,21 +1,12 @@
-// pods/log (text kept by the server for a simulated kubelet to fill), pods/eviction
+// pods/log (see pod-logs.ts), pods/eviction
 // (deletes the pod; PodDisruptionBudgets are not modelled) and pods/binding (sets the node).
 
 import type { ServerResponse } from 'node:http';
-import { parseBody, sendJson, sendText } from './http-io.ts';
+import { parseBody, sendJson } from './http-io.ts';
+import { serveLog } from './pod-logs.ts';
 import type { StoredObject } from './object-store.ts';
 import type { Route, RouteContext } from './resource-routes.ts';
-import { newBadRequest, newConflict, newMethodNotAllowed, StatusError } from './status-error.ts';
-
-export function formatPodLogKey(namespace: string, pod: string, container: string): string {
-  return `${namespace}/${pod}/${container}`;
-}
-
-function listContainerNames(pod: StoredObject): string[] {
-  const containers =
-    (pod['spec'] as { containers?: { name?: string }[] } | undefined)?.containers ?? [];
-  return containers.map((c) => c.name ?? '');
-}
+import { newConflict, newMethodNotAllowed, StatusError } from './status-error.ts';
 
 function successStatus(code: number): string {
   return JSON.stringify({
@@ -25,32 +16,6 @@ function successStatus(code: number): string {
     status: 'Success',
     code,
   });
-}
-
-function readLog(ctx: RouteContext, pod: StoredObject, query: URLSearchParams): string {
-  const names = listContainerNames(pod);
-  let container = query.get('container') ?? '';
-  if (container === '') {
-    if (names.length !== 1) {
-      throw newBadRequest(
-        `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`,
-      );
-    }
-    container = names[0] ?? '';
-  } else if (!names.includes(container)) {
-    throw newBadRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
-  }
-  const text =
-    ctx.podLogs.get(formatPodLogKey(pod.metadata.namespace ?? '', pod.metadata.name, container)) ??
-    '';
-  const tail = Number(query.get('tailLines') ?? '-1');
-  if (tail < 0) return text;
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines
-    .slice(Math.max(0, lines.length - tail))
-    .map((l) => `${l}\n`)
-    .join('');
 }
 
 export function handlePodSubresource(
@@ -70,7 +35,7 @@ export function handlePodSubresource(
         throw newMethodNotAllowed(
           'the server does not allow this method on the requested resource',
         );
-      sendText(res, 200, readLog(ctx, pod, query));
+      serveLog({ logs: ctx.podLogs, store: ctx.store, track: ctx.trackWatch }, pod, query, res);
       return;
     case 'eviction': {
       if (method !== 'POST')

@@ -11,6 +11,7 @@ import { applyJsonPatch, applyMergePatch } from './patch.ts';
 import { PATCH_TYPES, type ResourceService } from './resource-service.ts';
 import { formatApiVersion, type ResourceType } from './resource-type.ts';
 import { applyScale, buildScale } from './scale-subresource.ts';
+import type { PodLogs } from './pod-logs.ts';
 import { handlePodSubresource } from './pod-subresources.ts';
 import { newConflict, newMethodNotAllowed, newStatusForCode, StatusError } from './status-error.ts';
 import { renderTable } from './table.ts';
@@ -34,7 +35,7 @@ export interface RouteContext {
   store: ObjectStore;
   service: ResourceService;
   faults: FaultInjector;
-  podLogs: Map<string, string>;
+  podLogs: PodLogs;
   bookmarkIntervalMs: number;
   trackWatch: (close: () => void) => () => void;
 }

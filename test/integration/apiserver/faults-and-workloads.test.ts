@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import {
   ApiException,
   BatchV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node';
 import { requestRaw, startTestCluster, type TestCluster } from './start-test-server.ts';
@@ -183,10 +186,12 @@ describe('workload kinds', () => {
     );
   });
 
-  it('serves pods/log from text the kubelet side sets, and binds and evicts pods', async () => {
-    cluster.server.setPodLog('default', 'p', 'c', 'one\ntwo\nthree\n');
-    const log = await core.readNamespacedPodLog({ namespace: 'default', name: 'p', tailLines: 2 });
-    assert.equal(log, 'two\nthree\n');
+  it('serves pods/log as a kubelet would: 400 before start, tail, follow until terminated', async () => {
+    const logOf = (query = ''): Promise<{ status: number; text: string }> =>
+      requestRaw(cluster.server, 'GET', `/api/v1/namespaces/default/pods/p/log${query}`);
+    const unbound = await logOf();
+    assert.equal(unbound.status, 400);
+    assert.match(unbound.text, /pod p does not have a host assigned/);
     await core.createNamespacedPodBinding({
       namespace: 'default',
       name: 'p',
@@ -196,6 +201,83 @@ describe('workload kinds', () => {
       (await core.readNamespacedPod({ namespace: 'default', name: 'p' })).spec?.nodeName,
       'node-1',
     );
+    assert.match(
+      (await logOf()).text,
+      /container \\"c\\" in pod \\"p\\" is waiting to start: ContainerCreating/,
+    );
+    await core.patchNamespacedPodStatus(
+      {
+        namespace: 'default',
+        name: 'p',
+        body: {
+          status: {
+            phase: 'Running',
+            containerStatuses: [
+              {
+                name: 'c',
+                ready: true,
+                restartCount: 0,
+                image: 'busybox:1',
+                imageID: '',
+                state: { running: {} },
+              },
+            ],
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    cluster.server.setPodLog('default', 'p', 'c', 'one\ntwo\nthree\n');
+    assert.equal(
+      await core.readNamespacedPodLog({ namespace: 'default', name: 'p', tailLines: 2 }),
+      'two\nthree\n',
+    );
+
+    let streamed = '';
+    const followed = new Promise<string>((resolve, reject) => {
+      const req = request(
+        `${cluster.server.url}/api/v1/namespaces/default/pods/p/log?follow=true`,
+        { headers: { authorization: `Bearer ${cluster.server.token}` }, ca: cluster.server.caData },
+        (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            streamed += chunk;
+            if (streamed === 'one\ntwo\nthree\n')
+              cluster.server.appendPodLog('default', 'p', 'c', 'four\n');
+            if (streamed.endsWith('four\n')) {
+              void core.patchNamespacedPodStatus(
+                {
+                  namespace: 'default',
+                  name: 'p',
+                  body: {
+                    status: {
+                      containerStatuses: [
+                        {
+                          name: 'c',
+                          ready: false,
+                          restartCount: 0,
+                          image: 'busybox:1',
+                          imageID: '',
+                          state: { terminated: { exitCode: 0 } },
+                        },
+                      ],
+                    },
+                  },
+                },
+                setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+              );
+            }
+          });
+          res.on('end', () => resolve(streamed));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(await followed, 'one\ntwo\nthree\nfour\n');
+  });
+
+  it('evicts pods', async () => {
     await core.createNamespacedPodEviction({
       namespace: 'default',
       name: 'p',
