@@ -4,7 +4,6 @@
 import type { ServerResponse } from 'node:http';
 import { parseBody, sendJson } from './http-io.ts';
 import { serveLog } from './pod-logs.ts';
-import type { StoredObject } from './object-store.ts';
 import type { Route, RouteContext } from './resource-routes.ts';
 import { newConflict, newMethodNotAllowed, StatusError } from './status-error.ts';
 
