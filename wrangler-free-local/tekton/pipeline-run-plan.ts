@@ -48,22 +48,22 @@ function stateOf(taskRun: TaskRun): TaskState {
 const TIMED_OUT_MESSAGE = 'TaskRun cancelled as the PipelineRun it belongs to has timed out.';
 const CANCELLED_MESSAGE = 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.';
 
-export function planPipelineRun(
-  run: PipelineRun,
-  spec: PipelineSpec,
-  taskRuns: ReadonlyMap<string, TaskRun>,
-  now: Date,
-): PipelineRunPlan {
-  const name = run.metadata?.name ?? '';
-  const startTime = run.status?.startTime ?? now.toISOString();
-  const dag = spec.tasks ?? [];
-  const finallyTasks = spec.finally ?? [];
-  const states = new Map([...taskRuns].map(([task, taskRun]) => [task, stateOf(taskRun)]));
-  const inState = (tasks: readonly PipelineTask[], ...wanted: TaskState[]): PipelineTask[] =>
-    tasks.filter((task) => wanted.includes(states.get(task.name) ?? ('none' as TaskState)));
-  const notStarted = (tasks: readonly PipelineTask[]): PipelineTask[] =>
-    tasks.filter((task) => !states.has(task.name));
+/** What stops the run, as Tekton's PipelineRunFacts tell it. */
+interface Stops {
+  pipelineDeadline?: number;
+  tasksDeadline?: number;
+  pipelineTimedOut: boolean;
+  tasksTimedOut: boolean;
+  /** spec.status Cancelled: everything stops now, finally included. */
+  hardCancelled: boolean;
+  /** Cancelled or CancelledRunFinally: running DAG tasks are cancelled. */
+  cancelDag: boolean;
+  /** No DAG task starts any more (finally tasks may). */
+  stopDag: boolean;
+  skipReason: string;
+}
 
+function stopsOf(run: PipelineRun, startTime: string, now: Date): Stops {
   const timeouts = run.spec?.timeouts ?? {};
   const pipelineDeadline = deadlineOf(startTime, timeouts.pipeline);
   const tasksDeadline = timeouts.tasks ? deadlineOf(startTime, timeouts.tasks) : undefined;
@@ -72,74 +72,131 @@ export function planPipelineRun(
   const specStatus = run.spec?.status;
   const hardCancelled = specStatus === 'Cancelled';
   const cancelDag = hardCancelled || specStatus === 'CancelledRunFinally';
-  const stopDag = cancelDag || specStatus === 'StoppedRunFinally' || tasksTimedOut;
-
-  const cancel: PipelineRunPlan['cancel'] = [];
-  const cancelRunning = (tasks: readonly PipelineTask[], message: string): void => {
-    for (const task of inState(tasks, 'running')) {
-      if (taskRuns.get(task.name)?.spec?.status !== 'TaskRunCancelled')
-        cancel.push({ pipelineTask: task.name, message });
-    }
+  const gracefullyStopped = specStatus === 'StoppedRunFinally';
+  const reasons: [boolean, string][] = [
+    [pipelineTimedOut, 'PipelineRun timeout has been reached'],
+    [tasksTimedOut, 'PipelineRun Tasks timeout has been reached'],
+    [cancelDag, 'PipelineRun was gracefully cancelled'],
+    [gracefullyStopped, 'PipelineRun was gracefully stopped'],
+  ];
+  return {
+    ...(pipelineDeadline === undefined ? {} : { pipelineDeadline }),
+    ...(tasksDeadline === undefined ? {} : { tasksDeadline }),
+    pipelineTimedOut,
+    tasksTimedOut,
+    hardCancelled,
+    cancelDag,
+    stopDag: cancelDag || gracefullyStopped || tasksTimedOut,
+    skipReason: reasons.find(([applies]) => applies)?.[1] ?? 'PipelineRun was stopping',
   };
-  if (pipelineTimedOut) cancelRunning([...dag, ...finallyTasks], TIMED_OUT_MESSAGE);
-  else if (hardCancelled) cancelRunning([...dag, ...finallyTasks], CANCELLED_MESSAGE);
-  else if (cancelDag) cancelRunning(dag, CANCELLED_MESSAGE);
-  else if (tasksTimedOut) cancelRunning(dag, TIMED_OUT_MESSAGE);
+}
 
-  const { strings, arrays } = pipelineVariables(run, spec, taskRuns);
-  const failedDag = inState(dag, 'failed', 'cancelled').length > 0;
-  const stopping = stopDag || failedDag;
+/** The TaskRuns to cancel: every running one on timeout or cancel, the DAG's otherwise. */
+function cancellations(
+  stops: Stops,
+  running: readonly PipelineTask[],
+  finallyNames: ReadonlySet<string>,
+  taskRuns: ReadonlyMap<string, TaskRun>,
+): PipelineRunPlan['cancel'] {
+  const everything = stops.pipelineTimedOut || stops.hardCancelled;
+  if (!everything && !stops.cancelDag && !stops.tasksTimedOut) return [];
+  const message =
+    stops.pipelineTimedOut || (stops.tasksTimedOut && !stops.cancelDag)
+      ? TIMED_OUT_MESSAGE
+      : CANCELLED_MESSAGE;
+  return running
+    .filter((task) => everything || !finallyNames.has(task.name))
+    .filter((task) => taskRuns.get(task.name)?.spec?.status !== 'TaskRunCancelled')
+    .map((task) => ({ pipelineTask: task.name, message }));
+}
+
+function missingResults(task: PipelineTask, variables: ReadonlyMap<string, string>): boolean {
+  return (task.params ?? [])
+    .flatMap((param) => stringsOf(param.value))
+    .flatMap(findResultReferences)
+    .some((ref) => !variables.has(`tasks.${ref.task}.results.${ref.result}`));
+}
+
+function toCreate(
+  task: PipelineTask,
+  memberOf: TaskRunToCreate['memberOf'],
+  variables: { strings: Map<string, string>; arrays: Map<string, string[]> },
+  deadlineMs: number | undefined,
+): TaskRunToCreate {
+  const withContext = withTaskContext(variables.strings, task.retries ?? 0);
+  return {
+    pipelineTask: task,
+    memberOf,
+    params: (task.params ?? []).map((param) => ({
+      name: param.name,
+      value:
+        arrayReference(param.value, variables.arrays) ?? substituteValue(param.value, withContext),
+    })),
+    ...(deadlineMs === undefined ? {} : { deadlineMs }),
+  };
+}
+
+/** Which tasks start now and which will never run, from the states of the started ones. */
+function schedule(
+  dag: readonly PipelineTask[],
+  finallyTasks: readonly PipelineTask[],
+  states: ReadonlyMap<string, TaskState>,
+  stops: Stops,
+  variables: { strings: Map<string, string>; arrays: Map<string, string[]> },
+): { create: TaskRunToCreate[]; skipped: SkippedTask[]; dagSettled: boolean } {
+  const notStarted = (tasks: readonly PipelineTask[]): PipelineTask[] =>
+    tasks.filter((task) => !states.has(task.name));
+  const has = (task: PipelineTask, ...wanted: TaskState[]): boolean =>
+    wanted.some((state) => states.get(task.name) === state);
+  const stopping = stops.stopDag || dag.some((task) => has(task, 'failed', 'cancelled'));
   const create: TaskRunToCreate[] = [];
   const skipped: SkippedTask[] = [];
-  const skipReason = pipelineTimedOut
-    ? 'PipelineRun timeout has been reached'
-    : tasksTimedOut
-      ? 'PipelineRun Tasks timeout has been reached'
-      : cancelDag
-        ? 'PipelineRun was gracefully cancelled'
-        : specStatus === 'StoppedRunFinally'
-          ? 'PipelineRun was gracefully stopped'
-          : 'PipelineRun was stopping';
-  const toCreate = (task: PipelineTask, memberOf: TaskRunToCreate['memberOf']): TaskRunToCreate => {
-    const variables = withTaskContext(strings, task.retries ?? 0);
-    const deadlineMs =
-      memberOf === 'tasks' ? (tasksDeadline ?? pipelineDeadline) : pipelineDeadline;
-    return {
-      pipelineTask: task,
-      memberOf,
-      params: (task.params ?? []).map((param) => ({
-        name: param.name,
-        value: arrayReference(param.value, arrays) ?? substituteValue(param.value, variables),
-      })),
-      ...(deadlineMs === undefined ? {} : { deadlineMs }),
-    };
+  const skip = (tasks: PipelineTask[], reason: string): void => {
+    for (const task of tasks) skipped.push({ name: task.name, reason });
   };
-
-  if (pipelineTimedOut || stopping) {
-    for (const task of notStarted(dag)) skipped.push({ name: task.name, reason: skipReason });
-  } else {
-    const started = new Set(states.keys());
-    const done = new Set(inState(dag, 'succeeded').map((task) => task.name));
-    for (const task of readyTasks(dag, started, done)) create.push(toCreate(task, 'tasks'));
+  if (stops.pipelineTimedOut || stopping) skip(notStarted(dag), stops.skipReason);
+  else {
+    const done = new Set(dag.filter((task) => has(task, 'succeeded')).map((task) => task.name));
+    const deadline = stops.tasksDeadline ?? stops.pipelineDeadline;
+    for (const task of readyTasks(dag, new Set(states.keys()), done))
+      create.push(toCreate(task, 'tasks', variables, deadline));
   }
-
   const dagSettled =
-    inState(dag, 'running').length === 0 && (stopping || notStarted(dag).length === 0);
-  if (pipelineTimedOut || hardCancelled) {
-    for (const task of notStarted(finallyTasks))
-      skipped.push({ name: task.name, reason: skipReason });
-  } else if (dagSettled) {
+    !dag.some((task) => has(task, 'running')) && (stopping || notStarted(dag).length === 0);
+  if (stops.pipelineTimedOut || stops.hardCancelled)
+    skip(notStarted(finallyTasks), stops.skipReason);
+  else if (dagSettled) {
     for (const task of notStarted(finallyTasks)) {
-      const missing = (task.params ?? [])
-        .flatMap((param) => stringsOf(param.value))
-        .flatMap(findResultReferences)
-        .some((ref) => !strings.has(`tasks.${ref.task}.results.${ref.result}`));
-      if (missing) skipped.push({ name: task.name, reason: 'Results were missing' });
-      else create.push(toCreate(task, 'finally'));
+      if (missingResults(task, variables.strings)) skip([task], 'Results were missing');
+      else create.push(toCreate(task, 'finally', variables, stops.pipelineDeadline));
     }
   }
+  return { create, skipped, dagSettled };
+}
 
+export function planPipelineRun(
+  run: PipelineRun,
+  spec: PipelineSpec,
+  taskRuns: ReadonlyMap<string, TaskRun>,
+  now: Date,
+): PipelineRunPlan {
+  const startTime = run.status?.startTime ?? now.toISOString();
+  const dag = spec.tasks ?? [];
+  const finallyTasks = spec.finally ?? [];
   const all = [...dag, ...finallyTasks];
+  const states = new Map([...taskRuns].map(([task, taskRun]) => [task, stateOf(taskRun)]));
+  const inState = (tasks: readonly PipelineTask[], ...wanted: TaskState[]): PipelineTask[] =>
+    tasks.filter((task) => wanted.some((state) => states.get(task.name) === state));
+  const stops = stopsOf(run, startTime, now);
+  const cancel = cancellations(
+    stops,
+    inState(all, 'running'),
+    new Set(finallyTasks.map((task) => task.name)),
+    taskRuns,
+  );
+  const variables = pipelineVariables(run, spec, taskRuns);
+  const { create, skipped, dagSettled } = schedule(dag, finallyTasks, states, stops, variables);
+  const name = run.metadata?.name ?? '';
   const childReferences = all
     .filter((task) => taskRuns.has(task.name) || create.some((item) => item.pipelineTask === task))
     .map((task) => ({
@@ -148,12 +205,15 @@ export function planPipelineRun(
       name: taskRunName(name, task.name),
       pipelineTaskName: task.name,
     }));
-  const count = (...wanted: TaskState[]): number => inState(all, ...wanted).length;
-  const completed = count('succeeded', 'failed', 'cancelled');
-  const failed = count('failed');
-  const cancelledCount = count('cancelled');
-  const running = count('running') + create.length;
-  const finished = pipelineTimedOut || hardCancelled || (running === 0 && dagSettled);
+  const counts: Counts = {
+    completed: inState(all, 'succeeded', 'failed', 'cancelled').length,
+    failed: inState(all, 'failed').length,
+    cancelled: inState(all, 'cancelled').length,
+    skipped: skipped.length,
+    total: all.length,
+  };
+  const running = inState(all, 'running').length + create.length;
+  const finished = stops.pipelineTimedOut || stops.hardCancelled || (running === 0 && dagSettled);
   const base: PipelineRunStatus = {
     ...run.status,
     startTime,
@@ -162,36 +222,22 @@ export function planPipelineRun(
     ...(skipped.length > 0 ? { skippedTasks: skipped } : {}),
   };
   if (!finished) {
-    const incomplete = all.length - completed - skipped.length;
-    const message = `Tasks Completed: ${completed} (Failed: ${failed}, Cancelled ${cancelledCount}), Incomplete: ${incomplete}, Skipped: ${skipped.length}`;
     const reason = childReferences.length > 0 ? 'Running' : 'Started';
-    const deadlines = [pipelineDeadline, tasksDeadline].filter(
+    const deadlines = [stops.pipelineDeadline, stops.tasksDeadline].filter(
       (deadline): deadline is number => deadline !== undefined && deadline > now.getTime(),
     );
     return {
       create,
       cancel,
-      status: { ...base, conditions: succeeded(run.status, 'Unknown', reason, message, now) },
+      status: {
+        ...base,
+        conditions: succeeded(run.status, 'Unknown', reason, runningMessage(counts), now),
+      },
       ...(deadlines.length > 0 ? { requeueAtMs: Math.min(...deadlines) } : {}),
     };
   }
-  const summary = `Tasks Completed: ${completed} (Failed: ${failed}, Cancelled ${cancelledCount}), Skipped: ${skipped.length}`;
-  const timeout = timeouts.pipeline ?? timeouts.tasks ?? '1h0m0s';
-  const [status, reason, message]: ['True' | 'False', string, string] =
-    pipelineTimedOut || tasksTimedOut
-      ? [
-          'False',
-          'PipelineRunTimeout',
-          `PipelineRun "${name}" failed to finish within "${pipelineTimedOut ? timeout : (timeouts.tasks ?? timeout)}"`,
-        ]
-      : hardCancelled || (cancelDag && failed === 0)
-        ? ['False', 'Cancelled', `PipelineRun "${name}" was cancelled`]
-        : failed > 0 || cancelledCount > 0
-          ? ['False', 'Failed', summary]
-          : skipped.length > 0
-            ? ['True', 'Completed', summary]
-            : ['True', 'Succeeded', summary];
-  const results = pipelineResults(spec, strings);
+  const [status, reason, message] = finalCondition(run, stops, counts);
+  const results = pipelineResults(spec, variables.strings);
   return {
     create: [],
     cancel,
@@ -202,6 +248,43 @@ export function planPipelineRun(
       ...(results.length > 0 ? { results } : {}),
     },
   };
+}
+
+interface Counts {
+  completed: number;
+  failed: number;
+  cancelled: number;
+  skipped: number;
+  total: number;
+}
+
+function runningMessage(counts: Counts): string {
+  const incomplete = counts.total - counts.completed - counts.skipped;
+  return `Tasks Completed: ${counts.completed} (Failed: ${counts.failed}, Cancelled ${counts.cancelled}), Incomplete: ${incomplete}, Skipped: ${counts.skipped}`;
+}
+
+/** The final Succeeded condition, in Tekton's order of precedence. */
+function finalCondition(
+  run: PipelineRun,
+  stops: Stops,
+  counts: Counts,
+): ['True' | 'False', string, string] {
+  const name = run.metadata?.name ?? '';
+  const timeouts = run.spec?.timeouts ?? {};
+  const summary = `Tasks Completed: ${counts.completed} (Failed: ${counts.failed}, Cancelled ${counts.cancelled}), Skipped: ${counts.skipped}`;
+  if (stops.pipelineTimedOut || stops.tasksTimedOut) {
+    const timeout = stops.pipelineTimedOut ? timeouts.pipeline : timeouts.tasks;
+    return [
+      'False',
+      'PipelineRunTimeout',
+      `PipelineRun "${name}" failed to finish within "${timeout ?? '1h0m0s'}"`,
+    ];
+  }
+  if (stops.hardCancelled || (stops.cancelDag && counts.failed === 0))
+    return ['False', 'Cancelled', `PipelineRun "${name}" was cancelled`];
+  if (counts.failed > 0 || counts.cancelled > 0) return ['False', 'Failed', summary];
+  if (counts.skipped > 0) return ['True', 'Completed', summary];
+  return ['True', 'Succeeded', summary];
 }
 
 /** A param value that is exactly `$(params.a[*])` passes the whole array. */
@@ -220,7 +303,7 @@ function pipelineResults(
   variables: ReadonlyMap<string, string>,
 ): { name: string; value: string }[] {
   return (spec.results ?? []).flatMap((result) => {
-    const value = substitute(String(result.value), variables);
+    const value = substitute(result.value, variables);
     return findResultReferences(value).length > 0 ? [] : [{ name: result.name, value }];
   });
 }

@@ -10,10 +10,9 @@ import { isAlreadyExistsOrConflict } from '../../src/kube/errors.ts';
 import type { EventRecorder } from '../../src/kube/event-recorder.ts';
 import { controllerReference } from '../cluster/owned-by.ts';
 import { isDone, succeeded } from './conditions.ts';
-import { validatePipelineSpec } from './pipeline-dag.ts';
-import { planPipelineRun } from './pipeline-run-plan.ts';
+import { checkPipelineRun, referencedTasks, type RunFailure } from './pipeline-run-checks.ts';
+import { planPipelineRun, type PipelineRunPlan } from './pipeline-run-plan.ts';
 import { buildTaskRun } from './pipeline-task-run.ts';
-import { missingParams } from './pipeline-variables.ts';
 import {
   createTekton,
   getTekton,
@@ -21,7 +20,7 @@ import {
   writeStatus,
   type LatestObjects,
 } from './tekton-api.ts';
-import type { Pipeline, PipelineRun, PipelineSpec, Task, TaskRun } from './types.ts';
+import type { PipelineRun, PipelineSpec, TaskRun } from './types.ts';
 import { TEKTON_API_VERSION } from './types.ts';
 import { claimsFor } from './workspaces.ts';
 
@@ -48,65 +47,79 @@ export async function reconcilePipelineRun(
   if (!run?.metadata?.uid || run.metadata.deletionTimestamp || isDone(run.status)) return undefined;
   const now = new Date();
   if (run.spec?.status === 'PipelineRunPending') {
-    await write(context, run, {
-      ...run.status,
-      conditions: succeeded(
-        run.status,
-        'Unknown',
-        'PipelineRunPending',
-        'PipelineRun is pending',
-        now,
-      ),
-    });
+    const pending = succeeded(
+      run.status,
+      'Unknown',
+      'PipelineRunPending',
+      'PipelineRun is pending',
+      now,
+    );
+    await write(context, run, { ...run.status, conditions: pending });
     return undefined;
   }
   const resolved = await resolvePipeline(context, run);
   if ('error' in resolved) {
-    const status = {
-      ...run.status,
-      startTime: run.status?.startTime ?? now.toISOString(),
-      completionTime: now.toISOString(),
-      conditions: succeeded(run.status, 'False', resolved.reason, resolved.error, now),
-    };
-    await write(context, run, status);
-    context.events.record(target(run), 'Warning', resolved.reason, resolved.error);
+    await failRun(context, run, resolved, now);
     return undefined;
   }
-  const namespace = run.metadata.namespace ?? 'default';
-  for (const claim of claimsFor(run.spec?.workspaces ?? [], run.metadata.name ?? '', namespace)) {
+  await createClaims(context, run);
+  const plan = planPipelineRun(run, resolved.spec, context.taskRunsOf(run), now);
+  await carryOut(context, run, plan, now);
+  return plan.requeueAtMs === undefined ? undefined : { requeueAtMs: plan.requeueAtMs };
+}
+
+async function failRun(
+  context: PipelineRunContext,
+  run: PipelineRun,
+  failure: RunFailure,
+  now: Date,
+): Promise<void> {
+  await write(context, run, {
+    ...run.status,
+    startTime: run.status?.startTime ?? now.toISOString(),
+    completionTime: now.toISOString(),
+    conditions: succeeded(run.status, 'False', failure.reason, failure.error, now),
+  });
+  context.events.record(target(run), 'Warning', failure.reason, failure.error);
+}
+
+/** The PVCs of volumeClaimTemplate workspaces, owned by the run so they go with it. */
+async function createClaims(context: PipelineRunContext, run: PipelineRun): Promise<void> {
+  const namespace = run.metadata?.namespace ?? 'default';
+  for (const claim of claimsFor(run.spec?.workspaces ?? [], run.metadata?.name ?? '', namespace)) {
     claim.metadata = { ...claim.metadata, ownerReferences: [controllerReference(target(run))] };
     await context.core
       .createNamespacedPersistentVolumeClaim({ namespace, body: claim })
       .catch(ignoreExists);
   }
-  const plan = planPipelineRun(run, resolved.spec, context.taskRunsOf(run), now);
-  const taskRunName = (task: string): string | undefined =>
-    plan.status.childReferences?.find((child) => child.pipelineTaskName === task)?.name;
+}
+
+async function carryOut(
+  context: PipelineRunContext,
+  run: PipelineRun,
+  plan: PipelineRunPlan,
+  now: Date,
+): Promise<void> {
+  const namespace = run.metadata?.namespace ?? 'default';
   for (const { pipelineTask, message } of plan.cancel) {
-    const name = taskRunName(pipelineTask);
-    if (name)
-      await patchTekton(context.custom, 'taskruns', namespace, name, {
-        spec: { status: 'TaskRunCancelled', statusMessage: message },
-      });
+    const name = plan.status.childReferences?.find(
+      (child) => child.pipelineTaskName === pipelineTask,
+    )?.name;
+    if (!name) continue;
+    const body = { spec: { status: 'TaskRunCancelled', statusMessage: message } };
+    await patchTekton(context.custom, 'taskruns', namespace, name, body);
   }
   for (const item of plan.create) {
     await createTekton(context.custom, 'taskruns', buildTaskRun(run, item, now)).catch(
       ignoreExists,
     );
   }
-  const wasStarted = Boolean(run.status?.startTime);
   await write(context, run, plan.status);
-  if (!wasStarted) context.events.record(target(run), 'Normal', 'Started', '');
+  if (!run.status?.startTime) context.events.record(target(run), 'Normal', 'Started', '');
   const condition = plan.status.conditions?.[0];
-  if (condition && condition.status !== 'Unknown') {
-    context.events.record(
-      target(run),
-      condition.status === 'True' ? 'Normal' : 'Warning',
-      condition.reason ?? '',
-      condition.message ?? '',
-    );
-  }
-  return plan.requeueAtMs === undefined ? undefined : { requeueAtMs: plan.requeueAtMs };
+  if (!condition || condition.status === 'Unknown') return;
+  const type = condition.status === 'True' ? 'Normal' : 'Warning';
+  context.events.record(target(run), type, condition.reason ?? '', condition.message ?? '');
 }
 
 function ignoreExists(error: unknown): void {
@@ -117,54 +130,47 @@ async function write(context: PipelineRunContext, run: PipelineRun, status: obje
   context.pipelineRuns.remember(await writeStatus(context.custom, 'pipelineruns', run, status));
 }
 
-type Resolution = { spec: PipelineSpec } | { error: string; reason: string };
+type Resolution = { spec: PipelineSpec } | RunFailure;
 
 async function resolvePipeline(context: PipelineRunContext, run: PipelineRun): Promise<Resolution> {
+  if (run.status?.pipelineSpec) return { spec: run.status.pipelineSpec };
   const namespace = run.metadata?.namespace ?? 'default';
-  const runName = run.metadata?.name ?? '';
-  let spec = run.status?.pipelineSpec ?? run.spec?.pipelineSpec;
-  const pipelineName = run.spec?.pipelineRef?.name ?? runName;
+  const spec = run.spec?.pipelineSpec ?? (await fetchPipelineSpec(context, run));
   if (!spec) {
-    const name = run.spec?.pipelineRef?.name;
-    const pipeline = name
-      ? await getTekton<Pipeline>(context.custom, 'pipelines', namespace, name)
-      : undefined;
-    if (!pipeline?.spec)
-      return {
-        reason: 'CouldntGetPipeline',
-        error: `Error retrieving pipeline for pipelinerun ${namespace}/${runName}: pipelines.tekton.dev "${name ?? ''}" not found`,
-      };
-    spec = pipeline.spec;
+    const name = run.spec?.pipelineRef?.name ?? '';
+    return {
+      reason: 'CouldntGetPipeline',
+      error: `Error retrieving pipeline for pipelinerun ${namespace}/${run.metadata?.name ?? ''}: pipelines.tekton.dev "${name}" not found`,
+    };
   }
-  if (run.status?.pipelineSpec) return { spec };
-  const invalid = validatePipelineSpec(spec);
-  if (invalid)
+  return checkPipelineRun(run, spec) ?? (await findMissingTask(context, run, spec)) ?? { spec };
+}
+
+/** Tekton resolves every referenced Task before it starts: a missing one fails the run. */
+async function findMissingTask(
+  context: PipelineRunContext,
+  run: PipelineRun,
+  spec: PipelineSpec,
+): Promise<RunFailure | undefined> {
+  const namespace = run.metadata?.namespace ?? 'default';
+  for (const name of referencedTasks(spec)) {
+    if (await getTekton(context.custom, 'tasks', namespace, name)) continue;
+    const pipeline = run.spec?.pipelineRef?.name ?? run.metadata?.name ?? '';
     return {
-      reason: 'PipelineValidationFailed',
-      error: `Pipeline ${namespace}/${pipelineName} can't be Run; it has an invalid spec: ${invalid}`,
+      reason: 'CouldntGetTask',
+      error: `Pipeline ${namespace}/${pipeline} can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task "${name}": tasks.tekton.dev "${name}" not found`,
     };
-  const missing = missingParams(spec.params ?? [], run.spec?.params ?? []);
-  if (missing.length > 0)
-    return {
-      reason: 'ParameterMissing',
-      error: `PipelineRun ${namespace}/${runName} is missing some parameters required by Pipeline ${namespace}/${pipelineName}'s parameters: pipelineRun missing parameters: [${missing.join(' ')}]`,
-    };
-  const bound = new Set((run.spec?.workspaces ?? []).map((binding) => binding.name));
-  const unbound = (spec.workspaces ?? []).find(
-    (workspace) => !workspace.optional && !bound.has(workspace.name),
-  );
-  if (unbound)
-    return {
-      reason: 'InvalidWorkspaceBindings',
-      error: `PipelineRun ${namespace}/${runName} doesn't bind Pipeline ${namespace}/${pipelineName}'s Workspaces correctly: pipeline requires workspace with name "${unbound.name}" be provided by pipelinerun`,
-    };
-  for (const task of [...(spec.tasks ?? []), ...(spec.finally ?? [])]) {
-    const name = task.taskRef?.name;
-    if (name && !(await getTekton<Task>(context.custom, 'tasks', namespace, name)))
-      return {
-        reason: 'CouldntGetTask',
-        error: `Pipeline ${namespace}/${pipelineName} can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task "${name}": tasks.tekton.dev "${name}" not found`,
-      };
   }
-  return { spec };
+  return undefined;
+}
+
+async function fetchPipelineSpec(
+  context: PipelineRunContext,
+  run: PipelineRun,
+): Promise<PipelineSpec | undefined> {
+  const name = run.spec?.pipelineRef?.name;
+  if (!name) return undefined;
+  const namespace = run.metadata?.namespace ?? 'default';
+  const pipeline = await getTekton(context.custom, 'pipelines', namespace, name);
+  return pipeline?.spec;
 }

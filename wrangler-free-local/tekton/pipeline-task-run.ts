@@ -13,33 +13,13 @@ import { bindForTask } from './workspaces.ts';
 export function buildTaskRun(run: PipelineRun, item: TaskRunToCreate, now: Date): TaskRun {
   const runName = run.metadata?.name ?? '';
   const task = item.pipelineTask;
-  const pipelineName = run.spec?.pipelineRef?.name ?? runName;
-  const workspaces = (task.workspaces ?? []).flatMap((binding): WorkspaceBinding[] => {
-    const bound = bindForTask(run.spec?.workspaces ?? [], binding, runName);
-    return bound ? [bound] : [];
-  });
-  const remainingMs =
-    item.deadlineMs === undefined ? undefined : Math.max(item.deadlineMs - now.getTime(), 1);
-  const timeout =
-    task.timeout ?? (remainingMs === undefined ? undefined : formatDuration(remainingMs));
-  const serviceAccountName = run.spec?.taskRunTemplate?.serviceAccountName;
   return {
     apiVersion: TEKTON_API_VERSION,
     kind: 'TaskRun',
     metadata: {
       name: taskRunName(runName, task.name),
       namespace: run.metadata?.namespace ?? 'default',
-      labels: {
-        ...run.metadata?.labels,
-        ...task.taskSpec?.metadata?.labels,
-        'app.kubernetes.io/managed-by': 'tekton-pipelines',
-        'tekton.dev/pipeline': pipelineName,
-        'tekton.dev/pipelineRun': runName,
-        'tekton.dev/pipelineRunUID': run.metadata?.uid ?? '',
-        'tekton.dev/pipelineTask': task.name,
-        'tekton.dev/memberOf': item.memberOf,
-        ...(task.taskRef?.name ? { 'tekton.dev/task': task.taskRef.name } : {}),
-      },
+      labels: taskRunLabels(run, item),
       annotations: { ...run.metadata?.annotations },
       ownerReferences: [
         controllerReference({
@@ -49,19 +29,53 @@ export function buildTaskRun(run: PipelineRun, item: TaskRunToCreate, now: Date)
         }),
       ],
     },
-    spec: {
-      ...(task.taskRef ? { taskRef: { name: task.taskRef.name ?? '', kind: 'Task' } } : {}),
-      ...(task.taskSpec ? { taskSpec: withoutMetadata(task.taskSpec) } : {}),
-      params: item.params,
-      ...(workspaces.length > 0 ? { workspaces } : {}),
-      ...(timeout ? { timeout } : {}),
-      ...(task.retries ? { retries: task.retries } : {}),
-      ...(serviceAccountName ? { serviceAccountName } : {}),
-    },
+    spec: taskRunSpec(run, item, now),
   };
 }
 
-function withoutMetadata<T extends { metadata?: unknown }>(spec: T): Omit<T, 'metadata'> {
-  const { metadata: _metadata, ...rest } = spec;
-  return rest;
+/** The run's labels, the embedded task's, and Tekton's own. */
+function taskRunLabels(run: PipelineRun, item: TaskRunToCreate): Record<string, string> {
+  const runName = run.metadata?.name ?? '';
+  const task = item.pipelineTask;
+  return {
+    ...run.metadata?.labels,
+    ...task.taskSpec?.metadata?.labels,
+    'app.kubernetes.io/managed-by': 'tekton-pipelines',
+    'tekton.dev/pipeline': run.spec?.pipelineRef?.name ?? runName,
+    'tekton.dev/pipelineRun': runName,
+    'tekton.dev/pipelineRunUID': run.metadata?.uid ?? '',
+    'tekton.dev/pipelineTask': task.name,
+    'tekton.dev/memberOf': item.memberOf,
+    ...(task.taskRef?.name ? { 'tekton.dev/task': task.taskRef.name } : {}),
+  };
+}
+
+function taskRunSpec(
+  run: PipelineRun,
+  item: TaskRunToCreate,
+  now: Date,
+): NonNullable<TaskRun['spec']> {
+  const task = item.pipelineTask;
+  const workspaces = (task.workspaces ?? []).flatMap((binding): WorkspaceBinding[] => {
+    const bound = bindForTask(run.spec?.workspaces ?? [], binding, run.metadata?.name ?? '');
+    return bound ? [bound] : [];
+  });
+  // A task may not outlive the pipeline's deadline: its timeout is what remains of it.
+  const remaining =
+    item.deadlineMs === undefined
+      ? undefined
+      : formatDuration(Math.max(item.deadlineMs - now.getTime(), 1));
+  const timeout = task.timeout ?? remaining;
+  const serviceAccountName = run.spec?.taskRunTemplate?.serviceAccountName;
+  const taskSpec = task.taskSpec ? { ...task.taskSpec } : undefined;
+  delete taskSpec?.metadata;
+  return {
+    ...(task.taskRef ? { taskRef: { name: task.taskRef.name ?? '', kind: 'Task' } } : {}),
+    ...(taskSpec ? { taskSpec } : {}),
+    params: item.params,
+    ...(workspaces.length > 0 ? { workspaces } : {}),
+    ...(timeout ? { timeout } : {}),
+    ...(task.retries ? { retries: task.retries } : {}),
+    ...(serviceAccountName ? { serviceAccountName } : {}),
+  };
 }

@@ -70,8 +70,8 @@ export function rootPaths(text: string, roots: readonly string[]): string {
 /** The interpreter of a script from its shebang, resolved through the image's executables. */
 export function interpreterOf(script: string, image: LocalImage): string[] {
   const shebang = /^#!\s*(\S+)(.*)$/m.exec(script.split('\n', 1)[0] ?? '');
-  const [interpreter = '/bin/sh', ...rest] = shebang
-    ? [shebang[1] ?? '', ...(shebang[2] ?? '').trim().split(/\s+/).filter(Boolean)]
+  const [interpreter, ...rest]: [string, ...string[]] = shebang
+    ? [shebang[1] ?? '/bin/sh', ...(shebang[2] ?? '').trim().split(/\s+/).filter(Boolean)]
     : ['/bin/sh'];
   const executables = image.executables ?? {};
   const own = executables[interpreter];

@@ -82,8 +82,34 @@ function resultsOf(spec: TaskSpec, steps: StepState[]): TaskRunResult[] {
   });
 }
 
+/** A step that cannot start (image, config) fails the TaskRun at once, as in Tekton. */
+function waitingFailure(taskRun: TaskRun, pod: V1Pod, steps: StepState[]): Outcome | undefined {
+  for (const step of steps) {
+    const reason = step.waiting?.reason;
+    const message = step.waiting?.message ?? '';
+    if (reason === 'ImagePullBackOff' || reason === 'ErrImagePull') {
+      const image = pod.spec?.containers.find(
+        (container) => container.name === step.container,
+      )?.image;
+      return {
+        status: 'False',
+        reason: 'TaskRunImagePullFailed',
+        message: `the step "${step.name}" in TaskRun "${taskRun.metadata?.name ?? ''}" failed to pull the image "${image ?? ''}". The pod errored with the message: "${message}."`,
+        stopPod: true,
+      };
+    }
+    if (reason === 'CreateContainerConfigError')
+      return {
+        status: 'False',
+        reason: 'CreateContainerConfigError',
+        message: `Failed to create pod due to config error: ${message}`,
+        stopPod: true,
+      };
+  }
+  return undefined;
+}
+
 function outcomeOf(taskRun: TaskRun, pod: V1Pod, steps: StepState[]): Outcome {
-  const name = taskRun.metadata?.name ?? '';
   const phase = pod.status?.phase;
   if (phase === 'Succeeded')
     return { status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' };
@@ -94,26 +120,8 @@ function outcomeOf(taskRun: TaskRun, pod: V1Pod, steps: StepState[]): Outcome {
       : (pod.status?.message ?? 'build failed for unspecified reasons.');
     return { status: 'False', reason: 'Failed', message };
   }
-  for (const step of steps) {
-    const reason = step.waiting?.reason;
-    if (reason === 'ImagePullBackOff' || reason === 'ErrImagePull') {
-      const image =
-        pod.spec?.containers.find((container) => container.name === step.container)?.image ?? '';
-      return {
-        status: 'False',
-        reason: 'TaskRunImagePullFailed',
-        message: `the step "${step.name}" in TaskRun "${name}" failed to pull the image "${image}". The pod errored with the message: "${step.waiting?.message ?? ''}."`,
-        stopPod: true,
-      };
-    }
-    if (reason === 'CreateContainerConfigError')
-      return {
-        status: 'False',
-        reason: 'CreateContainerConfigError',
-        message: `Failed to create pod due to config error: ${step.waiting?.message ?? ''}`,
-        stopPod: true,
-      };
-  }
+  const failure = waitingFailure(taskRun, pod, steps);
+  if (failure) return failure;
   if (phase === 'Running')
     return {
       status: 'Unknown',
@@ -121,6 +129,25 @@ function outcomeOf(taskRun: TaskRun, pod: V1Pod, steps: StepState[]): Outcome {
       message: 'Not all Steps in the Task have finished executing',
     };
   return { status: 'Unknown', reason: 'Pending', message: 'pod status "Initialized":"False"' };
+}
+
+/** Cancellation and timeout come before whatever the pod says. */
+function stoppedOutcome(
+  taskRun: TaskRun,
+  deadline: number | undefined,
+  now: Date,
+): Outcome | undefined {
+  const name = taskRun.metadata?.name ?? '';
+  const spec = taskRun.spec ?? {};
+  if (spec.status === 'TaskRunCancelled') {
+    const message = `TaskRun "${name}" was cancelled. ${spec.statusMessage ?? ''}`.trim();
+    return { status: 'False', reason: 'TaskRunCancelled', message, stopPod: true };
+  }
+  if (deadline !== undefined && now.getTime() >= deadline) {
+    const message = `TaskRun "${name}" failed to finish within "${spec.timeout ?? '1h0m0s'}"`;
+    return { status: 'False', reason: 'TaskRunTimeout', message, stopPod: true };
+  }
+  return undefined;
 }
 
 export function planTaskRun(
@@ -131,78 +158,68 @@ export function planTaskRun(
 ): TaskRunPlan {
   const previous = taskRun.status ?? {};
   if (isDone(previous)) return { createPod: false, status: previous };
-  const name = taskRun.metadata?.name ?? '';
   const startTime = previous.startTime ?? now.toISOString();
   const podName = podNameOf(taskRun);
   const steps = pod ? stepStates(spec, pod) : (previous.steps ?? []);
   const base: TaskRunStatus = { ...previous, startTime, podName, taskSpec: spec, steps };
   const deadline = deadlineOf(startTime, taskRun.spec?.timeout);
-  let outcome: Outcome;
-  if (taskRun.spec?.status === 'TaskRunCancelled') {
-    outcome = {
-      status: 'False',
-      reason: 'TaskRunCancelled',
-      message: `TaskRun "${name}" was cancelled. ${taskRun.spec.statusMessage ?? ''}`.trim(),
-      stopPod: true,
-    };
-  } else if (deadline !== undefined && now.getTime() >= deadline) {
-    outcome = {
-      status: 'False',
-      reason: 'TaskRunTimeout',
-      message: `TaskRun "${name}" failed to finish within "${taskRun.spec?.timeout ?? '1h0m0s'}"`,
-      stopPod: true,
-    };
-  } else if (!pod) {
-    return {
-      createPod: true,
-      status: { ...base, conditions: succeeded(previous, 'Unknown', 'Pending', 'Pending', now) },
-      ...(deadline === undefined ? {} : { requeueAtMs: deadline }),
-    };
-  } else {
-    outcome = outcomeOf(taskRun, pod, steps);
+  const requeue = deadline === undefined ? {} : { requeueAtMs: deadline };
+  const stopped = stoppedOutcome(taskRun, deadline, now);
+  if (!stopped && !pod) {
+    const conditions = succeeded(previous, 'Unknown', 'Pending', 'Pending', now);
+    return { createPod: true, status: { ...base, conditions }, ...requeue };
   }
-  const results = resultsOf(spec, steps);
-  const stop = outcome.stopPod && pod ? { deletePod: podName } : {};
+  const outcome = stopped ?? outcomeOf(taskRun, pod ?? {}, steps);
   if (outcome.status === 'Unknown') {
-    return {
-      createPod: false,
-      status: {
-        ...base,
-        conditions: succeeded(previous, 'Unknown', outcome.reason, outcome.message, now),
-      },
-      ...(deadline === undefined ? {} : { requeueAtMs: deadline }),
-    };
+    const conditions = succeeded(previous, 'Unknown', outcome.reason, outcome.message, now);
+    return { createPod: false, status: { ...base, conditions }, ...requeue };
   }
+  const stop = outcome.stopPod && pod ? { deletePod: podName } : {};
+  return { createPod: false, ...stop, ...endAttempt(taskRun, spec, base, outcome, now) };
+}
+
+/** The status once an attempt ended: final, or a retry when the TaskRun has retries left. */
+function endAttempt(
+  taskRun: TaskRun,
+  spec: TaskSpec,
+  base: TaskRunStatus,
+  outcome: Outcome,
+  now: Date,
+): Pick<TaskRunPlan, 'status' | 'ended'> {
+  const previous = taskRun.status ?? {};
+  const results = resultsOf(spec, base.steps ?? []);
   const finished: TaskRunStatus = {
     ...base,
     conditions: succeeded(previous, outcome.status, outcome.reason, outcome.message, now),
     completionTime: now.toISOString(),
     ...(results.length > 0 ? { results } : {}),
   };
-  const retried = previous.retriesStatus ?? [];
-  if (
-    outcome.status === 'False' &&
-    outcome.reason !== 'TaskRunCancelled' &&
-    retried.length < (taskRun.spec?.retries ?? 0)
-  ) {
-    // Tekton's retry: the failed attempt moves to retriesStatus and a fresh attempt starts.
-    const { retriesStatus: _nested, taskSpec: _spec, ...attempt } = finished;
-    return {
-      createPod: false,
-      ...stop,
-      status: {
-        retriesStatus: [...retried, attempt],
-        startTime: now.toISOString(),
-        taskSpec: spec,
-        conditions: succeeded(previous, 'Unknown', 'ToBeRetried', outcome.message, now),
-      },
-      ended: { reason: outcome.reason, message: outcome.message, retrying: true },
-    };
-  }
+  const ended = { reason: outcome.reason, message: outcome.message };
+  const retried = previous.retriesStatus?.length ?? 0;
+  const retriable = outcome.status === 'False' && outcome.reason !== 'TaskRunCancelled';
+  if (!retriable || retried >= (taskRun.spec?.retries ?? 0))
+    return { status: finished, ended: { ...ended, retrying: false } };
   return {
-    createPod: false,
-    ...stop,
-    status: finished,
-    ended: { reason: outcome.reason, message: outcome.message, retrying: false },
+    status: retryStatus(finished, previous, spec, outcome.message, now),
+    ended: { ...ended, retrying: true },
+  };
+}
+
+/** Tekton's retry: the failed attempt moves to retriesStatus and a fresh attempt starts. */
+function retryStatus(
+  finished: TaskRunStatus,
+  previous: TaskRunStatus,
+  spec: TaskSpec,
+  message: string,
+  now: Date,
+): TaskRunStatus {
+  const attempt: TaskRunStatus = { ...finished };
+  delete attempt.retriesStatus;
+  delete attempt.taskSpec;
+  return {
+    retriesStatus: [...(previous.retriesStatus ?? []), attempt],
+    startTime: now.toISOString(),
+    taskSpec: spec,
+    conditions: succeeded(previous, 'Unknown', 'ToBeRetried', message, now),
   };
 }

@@ -9,7 +9,7 @@ import type { LocalImage } from '../cluster/image-catalog.ts';
 import { controllerReference } from '../cluster/owned-by.ts';
 import { childName } from './pipeline-run-plan.ts';
 import { collectParams, missingParams } from './pipeline-variables.ts';
-import { stepContainer } from './step-command.ts';
+import { stepContainer, type StepInput } from './step-command.ts';
 import { substitute, substituteList } from './substitution.ts';
 import type { Step, TaskRun, TaskSpec } from './types.ts';
 import { TEKTON_API_VERSION } from './types.ts';
@@ -52,31 +52,17 @@ export function validateTaskRun(taskRun: TaskRun, spec: TaskSpec): string | unde
   return undefined;
 }
 
-export function taskRunVariables(
-  taskRun: TaskRun,
-  spec: TaskSpec,
-): {
+export interface TaskVariables {
   strings: Map<string, string>;
   arrays: Map<string, string[]>;
-} {
+}
+
+export function taskRunVariables(taskRun: TaskRun, spec: TaskSpec): TaskVariables {
   // Params given but not declared still substitute: Tekton propagates them into embedded specs.
   const { strings, arrays } = collectParams(spec.params ?? [], taskRun.spec?.params ?? []);
   for (const result of spec.results ?? [])
     strings.set(`results.${result.name}.path`, `${RESULTS_DIR}/${result.name}`);
-  const bindings = taskRun.spec?.workspaces ?? [];
-  for (const workspace of spec.workspaces ?? []) {
-    const binding = bindings.find((candidate) => candidate.name === workspace.name);
-    strings.set(
-      `workspaces.${workspace.name}.path`,
-      workspace.mountPath ?? `/workspace/${workspace.name}`,
-    );
-    strings.set(`workspaces.${workspace.name}.bound`, String(binding !== undefined));
-    strings.set(
-      `workspaces.${workspace.name}.claim`,
-      binding?.persistentVolumeClaim?.claimName ?? '',
-    );
-    strings.set(`workspaces.${workspace.name}.volume`, `ws-${workspace.name}`);
-  }
+  for (const [key, value] of workspaceVariables(taskRun, spec)) strings.set(key, value);
   const name = taskRun.metadata?.name ?? '';
   strings.set('context.taskRun.name', name);
   strings.set('context.taskRun.namespace', taskRun.metadata?.namespace ?? 'default');
@@ -86,18 +72,30 @@ export function taskRunVariables(
   return { strings, arrays };
 }
 
-export function buildTaskRunPod(
+function workspaceVariables(taskRun: TaskRun, spec: TaskSpec): [string, string][] {
+  const bindings = taskRun.spec?.workspaces ?? [];
+  return (spec.workspaces ?? []).flatMap((workspace): [string, string][] => {
+    const binding = bindings.find((candidate) => candidate.name === workspace.name);
+    const prefix = `workspaces.${workspace.name}`;
+    return [
+      [`${prefix}.path`, workspace.mountPath ?? `/workspace/${workspace.name}`],
+      [`${prefix}.bound`, String(binding !== undefined)],
+      [`${prefix}.claim`, binding?.persistentVolumeClaim?.claimName ?? ''],
+      [`${prefix}.volume`, `ws-${workspace.name}`],
+    ];
+  });
+}
+
+/** The results emptyDir and the bound workspaces, with the mounts every step gets. */
+function volumesOf(
   taskRun: TaskRun,
   spec: TaskSpec,
-  resolveImage: (image: string) => LocalImage | undefined,
-): V1Pod {
-  const name = taskRun.metadata?.name ?? '';
-  const { strings, arrays } = taskRunVariables(taskRun, spec);
+): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
   const volumes: V1Volume[] = [{ name: 'tekton-internal-results', emptyDir: {} }];
   const mounts: V1VolumeMount[] = [{ name: 'tekton-internal-results', mountPath: RESULTS_DIR }];
   for (const binding of taskRun.spec?.workspaces ?? []) {
     const declared = spec.workspaces?.find((workspace) => workspace.name === binding.name);
-    const volume = volumeOf(binding, name);
+    const volume = volumeOf(binding, taskRun.metadata?.name ?? '');
     if (!declared || !volume) continue;
     volumes.push(volume);
     mounts.push({
@@ -107,33 +105,42 @@ export function buildTaskRunPod(
       ...(declared.readOnly ? { readOnly: true } : {}),
     });
   }
+  return { volumes, mounts };
+}
+
+function substituteStep(step: Step, index: number, variables: TaskVariables): StepInput {
+  const { strings, arrays } = variables;
+  const env = step.env?.map((variable) =>
+    variable.value === undefined
+      ? variable
+      : { ...variable, value: substitute(variable.value, strings) },
+  );
+  return {
+    name: stepContainerName(step, index),
+    index,
+    image: substitute(step.image ?? '', strings),
+    ...(step.command ? { command: substituteList(step.command, strings, arrays) } : {}),
+    ...(step.args ? { args: substituteList(step.args, strings, arrays) } : {}),
+    ...(env ? { env } : {}),
+    ...(step.workingDir ? { workingDir: substitute(step.workingDir, strings) } : {}),
+    ...(step.script === undefined ? {} : { script: substitute(step.script, strings) }),
+  };
+}
+
+export function buildTaskRunPod(
+  taskRun: TaskRun,
+  spec: TaskSpec,
+  resolveImage: (image: string) => LocalImage | undefined,
+): V1Pod {
+  const name = taskRun.metadata?.name ?? '';
+  const variables = taskRunVariables(taskRun, spec);
+  const { volumes, mounts } = volumesOf(taskRun, spec);
   const results = (spec.results ?? []).map((result) => result.name);
   const containers = (spec.steps ?? []).map((step, index) => {
-    const image = substitute(step.image ?? '', strings);
-    return stepContainer(
-      {
-        name: stepContainerName(step, index),
-        index,
-        image,
-        ...(step.command ? { command: substituteList(step.command, strings, arrays) } : {}),
-        ...(step.args ? { args: substituteList(step.args, strings, arrays) } : {}),
-        ...(step.env
-          ? {
-              env: step.env.map((variable) =>
-                variable.value === undefined
-                  ? variable
-                  : { ...variable, value: substitute(variable.value, strings) },
-              ),
-            }
-          : {}),
-        ...(step.workingDir ? { workingDir: substitute(step.workingDir, strings) } : {}),
-        ...(step.script !== undefined ? { script: substitute(step.script, strings) } : {}),
-      },
-      resolveImage(image),
-      mounts,
-      results,
-    );
+    const input = substituteStep(step, index, variables);
+    return stepContainer(input, resolveImage(input.image), mounts, results);
   });
+  const serviceAccountName = taskRun.spec?.serviceAccountName;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -158,9 +165,7 @@ export function buildTaskRunPod(
     },
     spec: {
       restartPolicy: 'Never',
-      ...(taskRun.spec?.serviceAccountName
-        ? { serviceAccountName: taskRun.spec.serviceAccountName }
-        : {}),
+      ...(serviceAccountName ? { serviceAccountName } : {}),
       containers,
       volumes,
     },

@@ -13,7 +13,7 @@ import { isDone, succeeded } from './conditions.ts';
 import { buildTaskRunPod, podNameOf, validateTaskRun } from './task-run-pod.ts';
 import { planTaskRun } from './task-run-plan.ts';
 import { getTekton, writeStatus, type LatestObjects } from './tekton-api.ts';
-import type { Task, TaskRun, TaskSpec } from './types.ts';
+import type { TaskRun, TaskSpec } from './types.ts';
 import { TEKTON_API_VERSION } from './types.ts';
 import { claimsFor } from './workspaces.ts';
 
@@ -39,48 +39,25 @@ export async function reconcileTaskRun(
   const taskRun = context.taskRuns.latest(cached);
   if (!taskRun?.metadata?.uid || taskRun.metadata.deletionTimestamp || isDone(taskRun.status))
     return undefined;
-  const namespace = taskRun.metadata.namespace ?? 'default';
   const now = new Date();
   const resolved = await resolveTaskSpec(context, taskRun);
-  if (typeof resolved === 'object' && 'error' in resolved) {
-    await fail(context, taskRun, resolved.reason, resolved.error, now);
+  if ('error' in resolved) {
+    await fail(context, taskRun, resolved, now);
     return undefined;
   }
-  const spec = resolved;
-  const invalid = validateTaskRun(taskRun, spec);
-  if (invalid) {
-    await fail(
-      context,
-      taskRun,
-      'TaskRunValidationFailed',
-      `invalid TaskRun "${taskRun.metadata.name ?? ''}": ${invalid}`,
-      now,
-    );
-    return undefined;
-  }
-  for (const claim of claimsFor(
-    taskRun.spec?.workspaces ?? [],
-    taskRun.metadata.name ?? '',
-    namespace,
-  )) {
-    claim.metadata = { ...claim.metadata, ownerReferences: [controllerReference(target(taskRun))] };
-    await context.core
-      .createNamespacedPersistentVolumeClaim({ namespace, body: claim })
-      .catch((error: unknown) => {
-        if (!isAlreadyExistsOrConflict(error)) throw error;
-      });
-  }
+  await createClaims(context, taskRun);
+  const namespace = taskRun.metadata.namespace ?? 'default';
   const pod = context.getPod(namespace, podNameOf(taskRun));
-  const plan = planTaskRun(taskRun, spec, pod, now);
-  if (plan.deletePod)
+  const plan = planTaskRun(taskRun, resolved.spec, pod, now);
+  if (plan.deletePod) {
+    const name = plan.deletePod;
     await ignoreNotFound(
-      context.core.deleteNamespacedPod({ name: plan.deletePod, namespace, gracePeriodSeconds: 0 }),
+      context.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }),
     );
+  }
   if (plan.createPod) {
-    const body = buildTaskRunPod(taskRun, spec, context.resolveImage);
-    await context.core.createNamespacedPod({ namespace, body }).catch((error: unknown) => {
-      if (!isAlreadyExistsOrConflict(error)) throw error;
-    });
+    const body = buildTaskRunPod(taskRun, resolved.spec, context.resolveImage);
+    await context.core.createNamespacedPod({ namespace, body }).catch(ignoreExists);
   }
   const written = await writeStatus(context.custom, 'taskruns', taskRun, plan.status);
   context.taskRuns.remember(written);
@@ -88,51 +65,81 @@ export async function reconcileTaskRun(
     context.events.record(target(taskRun), 'Normal', 'Started', '');
   if (plan.ended) {
     const type = plan.ended.reason === 'Succeeded' ? 'Normal' : 'Warning';
-    context.events.record(
-      target(taskRun),
-      type,
-      plan.ended.retrying ? 'Retrying' : plan.ended.reason,
-      plan.ended.message,
-    );
+    const reason = plan.ended.retrying ? 'Retrying' : plan.ended.reason;
+    context.events.record(target(taskRun), type, reason, plan.ended.message);
   }
   return plan.requeueAtMs === undefined ? undefined : { requeueAtMs: plan.requeueAtMs };
 }
 
+function ignoreExists(error: unknown): void {
+  if (!isAlreadyExistsOrConflict(error)) throw error;
+}
+
+interface Failure {
+  reason: string;
+  error: string;
+}
+
+/** The Task's spec (stored in the status once resolved, as Tekton does), validated. */
 async function resolveTaskSpec(
   context: TaskRunContext,
   taskRun: TaskRun,
-): Promise<TaskSpec | { error: string; reason: string }> {
-  const stored = taskRun.status?.taskSpec ?? taskRun.spec?.taskSpec;
-  if (stored) return stored;
+): Promise<{ spec: TaskSpec } | Failure> {
+  const runName = taskRun.metadata?.name ?? '';
+  const spec =
+    taskRun.status?.taskSpec ?? taskRun.spec?.taskSpec ?? (await fetchTaskSpec(context, taskRun));
+  if (!spec) {
+    const name = taskRun.spec?.taskRef?.name;
+    return name
+      ? {
+          reason: 'CouldntGetTask',
+          error: `error when listing tasks for taskRun ${runName}: tasks.tekton.dev "${name}" not found`,
+        }
+      : {
+          reason: 'TaskRunValidationFailed',
+          error: `invalid TaskRun "${runName}": expected exactly one, got neither: spec.taskRef, spec.taskSpec`,
+        };
+  }
+  const invalid = validateTaskRun(taskRun, spec);
+  if (invalid)
+    return { reason: 'TaskRunValidationFailed', error: `invalid TaskRun "${runName}": ${invalid}` };
+  return { spec };
+}
+
+async function fetchTaskSpec(
+  context: TaskRunContext,
+  taskRun: TaskRun,
+): Promise<TaskSpec | undefined> {
   const name = taskRun.spec?.taskRef?.name;
+  if (!name) return undefined;
+  return (await getTekton(context.custom, 'tasks', taskRun.metadata?.namespace ?? 'default', name))
+    ?.spec;
+}
+
+/** PVCs of the TaskRun's own volumeClaimTemplate workspaces, owned by the TaskRun. */
+async function createClaims(context: TaskRunContext, taskRun: TaskRun): Promise<void> {
   const namespace = taskRun.metadata?.namespace ?? 'default';
-  if (!name)
-    return {
-      reason: 'TaskRunValidationFailed',
-      error: `invalid TaskRun "${taskRun.metadata?.name ?? ''}": expected exactly one, got neither: spec.taskRef, spec.taskSpec`,
-    };
-  const task = await getTekton<Task>(context.custom, 'tasks', namespace, name);
-  if (!task?.spec)
-    return {
-      reason: 'CouldntGetTask',
-      error: `error when listing tasks for taskRun ${taskRun.metadata?.name ?? ''}: tasks.tekton.dev "${name}" not found`,
-    };
-  return task.spec;
+  const claims = claimsFor(taskRun.spec?.workspaces ?? [], taskRun.metadata?.name ?? '', namespace);
+  for (const claim of claims) {
+    claim.metadata = { ...claim.metadata, ownerReferences: [controllerReference(target(taskRun))] };
+    await context.core
+      .createNamespacedPersistentVolumeClaim({ namespace, body: claim })
+      .catch(ignoreExists);
+  }
 }
 
 async function fail(
   context: TaskRunContext,
   taskRun: TaskRun,
-  reason: string,
-  message: string,
+  failure: Failure,
   now: Date,
 ): Promise<void> {
   const status = {
     ...taskRun.status,
     startTime: taskRun.status?.startTime ?? now.toISOString(),
     completionTime: now.toISOString(),
-    conditions: succeeded(taskRun.status, 'False', reason, message, now),
+    conditions: succeeded(taskRun.status, 'False', failure.reason, failure.error, now),
   };
   context.taskRuns.remember(await writeStatus(context.custom, 'taskruns', taskRun, status));
-  context.events.record(target(taskRun), 'Warning', reason, message);
+  context.events.record(target(taskRun), 'Warning', failure.reason, failure.error);
 }

@@ -3,7 +3,11 @@
  * that is never older than what this controller last wrote (the informer cache may lag
  * behind a status write; acting on the older copy would, say, record a retry twice).
  */
-import type { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
+import type {
+  CustomObjectsApi,
+  KubernetesListObject,
+  KubernetesObject,
+} from '@kubernetes/client-node';
 import { ignoreNotFound } from '../../src/kube/errors.ts';
 import { mergePatch } from '../../src/kube/patch-options.ts';
 import { TEKTON_GROUP, TEKTON_VERSION } from './types.ts';
@@ -14,23 +18,23 @@ export function tektonPath(plural: TektonPlural): string {
   return `/apis/${TEKTON_GROUP}/${TEKTON_VERSION}/${plural}`;
 }
 
-export async function listTekton<T>(
+export async function listTekton(
   api: CustomObjectsApi,
   plural: TektonPlural,
-): Promise<{ items: T[] }> {
+): Promise<KubernetesListObject<KubernetesObject>> {
   return (await api.listClusterCustomObject({
     group: TEKTON_GROUP,
     version: TEKTON_VERSION,
     plural,
-  })) as { items: T[] };
+  })) as KubernetesListObject<KubernetesObject>;
 }
 
-export async function getTekton<T>(
+export async function getTekton(
   api: CustomObjectsApi,
   plural: TektonPlural,
   namespace: string,
   name: string,
-): Promise<T | undefined> {
+): Promise<{ spec?: object } | undefined> {
   return (await ignoreNotFound(
     api.getNamespacedCustomObject({
       group: TEKTON_GROUP,
@@ -39,13 +43,13 @@ export async function getTekton<T>(
       namespace,
       name,
     }),
-  )) as T | undefined;
+  )) as { spec?: object } | undefined;
 }
 
-export async function createTekton<T extends KubernetesObject>(
+export async function createTekton(
   api: CustomObjectsApi,
   plural: TektonPlural,
-  body: T,
+  body: KubernetesObject,
 ): Promise<void> {
   await api.createNamespacedCustomObject({
     group: TEKTON_GROUP,

@@ -4,7 +4,14 @@
  * resolve through the cluster's image catalog, as Tekton's controller looks up an image's
  * entrypoint in its registry.
  */
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { WorkQueue } from '../../src/engine/work-queue.ts';
 import { createEventRecorder } from '../../src/kube/event-recorder.ts';
 import { startInformer, type InformerHandle } from '../../src/kube/informer.ts';
@@ -30,8 +37,8 @@ export class TektonController {
   private readonly custom: CustomObjectsApi;
   private readonly pipelineRunQueue: WorkQueue;
   private readonly taskRunQueue: WorkQueue;
-  private pipelineRuns?: InformerHandle<PipelineRun & { metadata: object }>;
-  private taskRuns?: InformerHandle<TaskRun & { metadata: object }>;
+  private pipelineRuns?: InformerHandle<PipelineRun>;
+  private taskRuns?: InformerHandle<TaskRun>;
   private pods?: InformerHandle<V1Pod>;
   private readonly pipelineRunContext: PipelineRunContext;
   private readonly taskRunContext: TaskRunContext;
@@ -79,7 +86,8 @@ export class TektonController {
     this.pipelineRuns = startInformer({
       kc,
       path: tektonPath('pipelineruns'),
-      list: () => listTekton(this.custom, 'pipelineruns'),
+      list: () =>
+        listTekton(this.custom, 'pipelineruns') as Promise<KubernetesListObject<PipelineRun>>,
       onEvent: (event, run) => {
         if (event === 'delete') this.pipelineRunContext.pipelineRuns.forget(run.metadata?.uid);
         else this.pipelineRunQueue.add(keyOf(run));
@@ -89,7 +97,7 @@ export class TektonController {
     this.taskRuns = startInformer({
       kc,
       path: tektonPath('taskruns'),
-      list: () => listTekton(this.custom, 'taskruns'),
+      list: () => listTekton(this.custom, 'taskruns') as Promise<KubernetesListObject<TaskRun>>,
       onEvent: (event, taskRun) => {
         if (event === 'delete') this.taskRunContext.taskRuns.forget(taskRun.metadata?.uid);
         else this.taskRunQueue.add(keyOf(taskRun));
@@ -122,8 +130,8 @@ export class TektonController {
     await Promise.all([this.pipelineRunQueue.close(), this.taskRunQueue.close()]);
   }
 
-  private get<T extends { metadata?: object }>(
-    informer: InformerHandle<T & { metadata: object }> | undefined,
+  private get<T extends KubernetesObject>(
+    informer: InformerHandle<T> | undefined,
     key: string,
   ): T | undefined {
     const [namespace = '', name = ''] = key.split('/');

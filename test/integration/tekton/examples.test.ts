@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import type { TaskRun } from '../../../wrangler-free-local/tekton/types.ts';
 import { startTestLocalCluster, type TestLocalCluster } from '../cluster/start-local-cluster.ts';
 import {
   applyTekton,
@@ -23,6 +24,13 @@ const FAKE_GIT_INIT = [
     'git -C "$path" -c user.name=tekton -c user.email=tekton@example.com commit -q --allow-empty -m clone',
   'git-init',
 ];
+
+/** Waits for a run to succeed and returns the TaskRun of its first task. */
+async function firstTaskRunOf(cluster: TestLocalCluster, name: string): Promise<TaskRun> {
+  const run = await waitForPipelineRun(cluster, name);
+  assert.equal(conditionOf(run)?.reason, 'Succeeded', name);
+  return getTaskRun(cluster, run.status?.childReferences?.[0]?.name ?? '');
+}
 
 describe('simulated Tekton: the examples of tektoncd/pipeline', () => {
   let cluster: TestLocalCluster;
@@ -68,10 +76,7 @@ describe('simulated Tekton: the examples of tektoncd/pipeline', () => {
     );
     const logs: string[] = [];
     for (const object of created) {
-      const name = object.metadata?.name ?? '';
-      const run = await waitForPipelineRun(cluster, name);
-      assert.equal(conditionOf(run)?.reason, 'Succeeded', name);
-      const task = await getTaskRun(cluster, run.status?.childReferences?.[0]?.name ?? '');
+      const task = await firstTaskRunOf(cluster, object.metadata?.name ?? '');
       logs.push(
         await cluster.core.readNamespacedPodLog({
           name: task.status?.podName ?? '',
@@ -81,14 +86,9 @@ describe('simulated Tekton: the examples of tektoncd/pipeline', () => {
       );
     }
     assert.deepEqual(logs, ['Good Morning!\n', 'Good Morning!\n', 'Good Morning!\n']);
-    const first = await waitForPipelineRun(cluster, created[0]?.metadata?.name ?? '');
-    const labelled = await getTaskRun(cluster, first.status?.childReferences?.[0]?.name ?? '');
+    const labelled = await firstTaskRunOf(cluster, created[0]?.metadata?.name ?? '');
     assert.equal(labelled.metadata?.name?.length, 63, 'a long child name is shortened to 63');
-    assert.equal(
-      labelled.metadata?.labels?.app,
-      'example',
-      'taskSpec metadata labels reach the TaskRun',
-    );
+    assert.equal(labelled.metadata?.labels?.app, 'example', 'taskSpec labels reach the TaskRun');
   });
 
   it('using-retries-and-retry-count-variables: fails once, passes on the retry', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
+import type { TaskRun } from '../../../wrangler-free-local/tekton/types.ts';
 import {
   digestOf,
   startTestLocalCluster,
@@ -44,6 +45,34 @@ const ACTION_TASK_SPEC = {
   ],
 };
 
+function assertRetriedOnce(taskRun: TaskRun): void {
+  const status = taskRun.status ?? {};
+  const [attempt = {}] = status.retriesStatus ?? [];
+  assert.equal(status.retriesStatus?.length, 1);
+  assert.deepEqual(
+    attempt.conditions?.map((condition) => [condition.reason, condition.message]),
+    [['Failed', '"step-try" exited with code 1']],
+  );
+  assert.equal(attempt.podName, 'flaky-once-pod');
+  assert.deepEqual(attempt.results, [{ name: 'attempt', type: 'string', value: '0' }]);
+  assert.equal(status.podName, 'flaky-once-pod-retry1');
+  assert.deepEqual(status.results, [{ name: 'attempt', type: 'string', value: '1' }]);
+}
+
+async function assertActionLog(cluster: TestLocalCluster, pod: string): Promise<void> {
+  const read: V1Pod = await cluster.core.readNamespacedPod({ name: pod, namespace: 'default' });
+  assert.deepEqual(
+    read.spec?.containers.map((container) => container.name),
+    ['step-action'],
+  );
+  const log = await cluster.core.readNamespacedPodLog({
+    name: pod,
+    namespace: 'default',
+    container: 'step-action',
+  });
+  assert.match(log, /scaling pay/);
+}
+
 describe('simulated Tekton: PipelineRuns', () => {
   let cluster: TestLocalCluster;
   before(async () => {
@@ -81,7 +110,7 @@ describe('simulated Tekton: PipelineRuns', () => {
               params: [
                 {
                   name: 'inputs',
-                  value: '{"deployment":"pay","replicas":$(tasks.a.results.outputs)}',
+                  value: '{"deployment":"pay","replicas":5,"previous":$(tasks.a.results.outputs)}',
                 },
               ],
             },
@@ -91,26 +120,7 @@ describe('simulated Tekton: PipelineRuns', () => {
       },
     });
     const run = await waitForPipelineRun(cluster, 'scale');
-    assert.equal(conditionOf(run)?.status, 'True', JSON.stringify(run.status));
-    const a = await getTaskRun(cluster, 'scale-a');
-    assert.deepEqual(a.status?.results, [
-      { name: 'outputs', type: 'string', value: '{"replicas":6,"sameAsEnv":true}' },
-    ]);
-    assert.equal(a.metadata?.labels?.['tekton.dev/pipelineRun'], 'scale');
-    assert.equal(a.metadata?.labels?.['tekton.dev/pipelineTask'], 'a');
-    assert.equal(a.metadata?.labels?.['tekton.dev/memberOf'], 'tasks');
-    const pod: V1Pod = await cluster.core.readNamespacedPod({
-      name: 'scale-a-pod',
-      namespace: 'default',
-    });
-    assert.equal(pod.spec?.containers[0]?.name, 'step-action');
-    const log = await cluster.core.readNamespacedPodLog({
-      name: 'scale-a-pod',
-      namespace: 'default',
-      container: 'step-action',
-    });
-    assert.match(log, /scaling pay/);
-    assert.equal(conditionOf(run)?.reason, 'Succeeded');
+    assert.equal(conditionOf(run)?.reason, 'Succeeded', JSON.stringify(run.status));
     assert.deepEqual(
       run.status?.childReferences?.map((child) => [child.name, child.pipelineTaskName, child.kind]),
       [
@@ -118,12 +128,30 @@ describe('simulated Tekton: PipelineRuns', () => {
         ['scale-b', 'b', 'TaskRun'],
       ],
     );
-    // b's inputs carried a's outputs: replicas {"replicas":6,...} is not a number, so b saw the object.
-    const b = await getTaskRun(cluster, 'scale-b');
-    assert.ok(b.spec?.params?.[0]?.value.toString().includes('"replicas":{"replicas":6'));
-    assert.deepEqual(run.status?.results, [
-      { name: 'final', value: b.status?.results?.[0]?.value },
+    const a = await getTaskRun(cluster, 'scale-a');
+    assert.deepEqual(a.status?.results, [
+      { name: 'outputs', type: 'string', value: '{"replicas":6,"sameAsEnv":true}' },
     ]);
+    const labels = a.metadata?.labels ?? {};
+    assert.deepEqual(
+      [
+        labels['tekton.dev/pipelineRun'],
+        labels['tekton.dev/pipelineTask'],
+        labels['tekton.dev/memberOf'],
+      ],
+      ['scale', 'a', 'tasks'],
+    );
+    await assertActionLog(cluster, 'scale-a-pod');
+    const b = await getTaskRun(cluster, 'scale-b');
+    assert.deepEqual(b.spec?.params, [
+      {
+        name: 'inputs',
+        value: '{"deployment":"pay","replicas":5,"previous":{"replicas":6,"sameAsEnv":true}}',
+      },
+    ]);
+    const outputs = '{"replicas":10,"sameAsEnv":true}';
+    assert.deepEqual(b.status?.results, [{ name: 'outputs', type: 'string', value: outputs }]);
+    assert.deepEqual(run.status?.results, [{ name: 'final', value: outputs }]);
   });
 
   it('fails the run when a task fails, lets running tasks end, and skips the tasks that never ran', async () => {
@@ -217,21 +245,14 @@ describe('simulated Tekton: PipelineRuns', () => {
     });
     const run = await waitForPipelineRun(cluster, 'flaky');
     assert.equal(conditionOf(run)?.reason, 'Succeeded', JSON.stringify(run.status?.conditions));
-    const taskRun = await getTaskRun(cluster, 'flaky-once');
-    const [attempt] = taskRun.status?.retriesStatus ?? [];
-    assert.equal(taskRun.status?.retriesStatus?.length, 1);
-    assert.equal(attempt?.conditions?.[0]?.reason, 'Failed');
-    assert.equal(attempt?.conditions?.[0]?.message, '"step-try" exited with code 1');
-    assert.equal(attempt?.podName, 'flaky-once-pod');
-    assert.deepEqual(attempt?.results, [{ name: 'attempt', type: 'string', value: '0' }]);
-    assert.equal(taskRun.status?.podName, 'flaky-once-pod-retry1');
-    assert.deepEqual(taskRun.status?.results, [{ name: 'attempt', type: 'string', value: '1' }]);
+    assertRetriedOnce(await getTaskRun(cluster, 'flaky-once'));
     // The counter lived on the run's PVC, named and owned as Tekton does.
     const claims = await cluster.core.listNamespacedPersistentVolumeClaim({ namespace: 'default' });
-    const claim = claims.items.find(
-      (item) => item.metadata?.ownerReferences?.[0]?.name === 'flaky',
-    );
-    assert.match(claim?.metadata?.name ?? '', /^pvc-[0-9a-f]{10}$/);
-    assert.equal(claim?.metadata?.ownerReferences?.[0]?.kind, 'PipelineRun');
+    const owners = claims.items.map((item) => [
+      /^pvc-[0-9a-f]{10}$/.test(item.metadata?.name ?? ''),
+      item.metadata?.ownerReferences?.[0]?.kind,
+      item.metadata?.ownerReferences?.[0]?.name,
+    ]);
+    assert.ok(owners.some((owner) => JSON.stringify(owner) === '[true,"PipelineRun","flaky"]'));
   });
 });

@@ -22,16 +22,14 @@ const PLURALS: Record<string, string> = {
 /** Creates Tekton objects (one or many YAML documents); returns them as created. */
 export async function applyTekton(
   cluster: TestLocalCluster,
-  objects: KubernetesObject | KubernetesObject[] | string,
+  objects: object | object[] | string,
 ): Promise<KubernetesObject[]> {
   const list =
     typeof objects === 'string'
       ? parseAllDocuments(objects)
           .map((document) => document.toJSON() as KubernetesObject | null)
           .filter((object): object is KubernetesObject => object !== null)
-      : Array.isArray(objects)
-        ? objects
-        : [objects];
+      : ((Array.isArray(objects) ? objects : [objects]) as KubernetesObject[]);
   const custom = cluster.kc.makeApiClient(CustomObjectsApi);
   const created: KubernetesObject[] = [];
   for (const object of list) {
@@ -154,7 +152,7 @@ export async function waitForEvent(
             resolve(event);
           },
           (error: unknown) => {
-            if (error) reject(error instanceof Error ? error : new Error(String(error)));
+            if (error) reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
           },
         )
         .then((controller) => (request = controller), reject);
