@@ -93,12 +93,18 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       ...(options.onError ? { onError: options.onError } : {}),
     }),
   ];
-  const tekton = new TektonController({
-    kc,
-    catalog,
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
-  await Promise.all([informers.synced(), tekton.start()]);
+  // The Tekton controller needs its CRDs served: only with them (the default) does it run.
+  const servesTekton = crds.some(
+    (crd) => (crd as { metadata?: { name?: string } }).metadata?.name === 'pipelineruns.tekton.dev',
+  );
+  const tekton = servesTekton
+    ? new TektonController({
+        kc,
+        catalog,
+        ...(options.onError ? { onError: options.onError } : {}),
+      })
+    : undefined;
+  await Promise.all([informers.synced(), tekton?.start()]);
   return {
     server,
     kc,
@@ -106,7 +112,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     async close() {
       await informers.stop();
       await Promise.all([
-        tekton.stop(),
+        tekton?.stop(),
         jobs.stop(),
         kubelet.stop(),
         ...workloads.map((controller) => controller.stop()),
