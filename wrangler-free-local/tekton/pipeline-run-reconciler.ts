@@ -86,7 +86,7 @@ async function failRun(
 /** The PVCs of volumeClaimTemplate workspaces, owned by the run so they go with it. */
 async function createClaims(context: PipelineRunContext, run: PipelineRun): Promise<void> {
   const namespace = run.metadata?.namespace ?? 'default';
-  for (const claim of claimsFor(run.spec?.workspaces ?? [], run.metadata?.name ?? '', namespace)) {
+  for (const claim of claimsFor(run.spec?.workspaces ?? [], run.metadata?.uid ?? '', namespace)) {
     claim.metadata = { ...claim.metadata, ownerReferences: [controllerReference(target(run))] };
     await context.core
       .createNamespacedPersistentVolumeClaim({ namespace, body: claim })

@@ -57,7 +57,7 @@ function taskRunSpec(
 ): NonNullable<TaskRun['spec']> {
   const task = item.pipelineTask;
   const workspaces = (task.workspaces ?? []).flatMap((binding): WorkspaceBinding[] => {
-    const bound = bindForTask(run.spec?.workspaces ?? [], binding, run.metadata?.name ?? '');
+    const bound = bindForTask(run.spec?.workspaces ?? [], binding, run.metadata?.uid ?? '');
     return bound ? [bound] : [];
   });
   // A task may not outlive the pipeline's deadline: its timeout is what remains of it.

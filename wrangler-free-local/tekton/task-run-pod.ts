@@ -95,7 +95,7 @@ function volumesOf(
   const mounts: V1VolumeMount[] = [{ name: 'tekton-internal-results', mountPath: RESULTS_DIR }];
   for (const binding of taskRun.spec?.workspaces ?? []) {
     const declared = spec.workspaces?.find((workspace) => workspace.name === binding.name);
-    const volume = volumeOf(binding, taskRun.metadata?.name ?? '');
+    const volume = volumeOf(binding, taskRun.metadata?.uid ?? '');
     if (!declared || !volume) continue;
     volumes.push(volume);
     mounts.push({

@@ -119,7 +119,7 @@ async function fetchTaskSpec(
 /** PVCs of the TaskRun's own volumeClaimTemplate workspaces, owned by the TaskRun. */
 async function createClaims(context: TaskRunContext, taskRun: TaskRun): Promise<void> {
   const namespace = taskRun.metadata?.namespace ?? 'default';
-  const claims = claimsFor(taskRun.spec?.workspaces ?? [], taskRun.metadata?.name ?? '', namespace);
+  const claims = claimsFor(taskRun.spec?.workspaces ?? [], taskRun.metadata?.uid ?? '', namespace);
   for (const claim of claims) {
     claim.metadata = { ...claim.metadata, ownerReferences: [controllerReference(target(taskRun))] };
     await context.core

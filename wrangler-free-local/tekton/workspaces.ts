@@ -8,9 +8,9 @@ import type { V1PersistentVolumeClaim, V1Volume } from '@kubernetes/client-node'
 import type { WorkspaceBinding, WorkspacePipelineTaskBinding } from './types.ts';
 
 /** volumeclaim.GetPVCName: sha256(workspace + owner) cut to 10 hex digits. */
-export function claimNameOf(binding: WorkspaceBinding, ownerName: string): string {
+export function claimNameOf(binding: WorkspaceBinding, ownerUid: string): string {
   const hash = createHash('sha256')
-    .update(binding.name + ownerName)
+    .update(binding.name + ownerUid)
     .digest('hex')
     .slice(0, 10);
   return `${binding.volumeClaimTemplate?.metadata?.name ?? 'pvc'}-${hash}`;
@@ -19,7 +19,7 @@ export function claimNameOf(binding: WorkspaceBinding, ownerName: string): strin
 /** The PVCs a run's volumeClaimTemplate bindings need (without owner references). */
 export function claimsFor(
   bindings: readonly WorkspaceBinding[],
-  ownerName: string,
+  ownerUid: string,
   namespace: string,
 ): V1PersistentVolumeClaim[] {
   return bindings.flatMap((binding) => {
@@ -31,7 +31,7 @@ export function claimsFor(
         kind: 'PersistentVolumeClaim',
         metadata: {
           ...template.metadata,
-          name: claimNameOf(binding, ownerName),
+          name: claimNameOf(binding, ownerUid),
           namespace,
         },
         spec: template.spec,
@@ -44,7 +44,7 @@ export function claimsFor(
 export function bindForTask(
   runBindings: readonly WorkspaceBinding[],
   taskBinding: WorkspacePipelineTaskBinding,
-  ownerName: string,
+  ownerUid: string,
 ): WorkspaceBinding | undefined {
   const source = runBindings.find(
     (binding) => binding.name === (taskBinding.workspace ?? taskBinding.name),
@@ -57,17 +57,17 @@ export function bindForTask(
     name: taskBinding.name,
     ...(subPath ? { subPath } : {}),
     ...(volumeClaimTemplate
-      ? { persistentVolumeClaim: { claimName: claimNameOf(source, ownerName) } }
+      ? { persistentVolumeClaim: { claimName: claimNameOf(source, ownerUid) } }
       : {}),
   };
 }
 
 /** The pod volume of a TaskRun binding (`ws-<name>`), or undefined for an unsupported kind. */
-export function volumeOf(binding: WorkspaceBinding, taskRunName: string): V1Volume | undefined {
+export function volumeOf(binding: WorkspaceBinding, taskRunUid: string): V1Volume | undefined {
   const name = `ws-${binding.name}`;
   const claim =
     binding.persistentVolumeClaim?.claimName ??
-    (binding.volumeClaimTemplate ? claimNameOf(binding, taskRunName) : undefined);
+    (binding.volumeClaimTemplate ? claimNameOf(binding, taskRunUid) : undefined);
   if (claim) return { name, persistentVolumeClaim: { claimName: claim } };
   if (binding.emptyDir) return { name, emptyDir: binding.emptyDir };
   if (binding.configMap) return { name, configMap: binding.configMap };
