@@ -108,6 +108,18 @@ function volumesOf(
   return { volumes, mounts };
 }
 
+/** Tekton's MergeStepsWithStepTemplate: the step's fields win; env merges by name. */
+export function withStepTemplate(template: TaskSpec['stepTemplate'], step: Step): Step {
+  if (!template) return step;
+  const env = [
+    ...(template.env ?? []).filter(
+      (variable) => !step.env?.some((own) => own.name === variable.name),
+    ),
+    ...(step.env ?? []),
+  ];
+  return { ...template, ...step, ...(env.length > 0 ? { env } : {}) };
+}
+
 function substituteStep(step: Step, index: number, variables: TaskVariables): StepInput {
   const { strings, arrays } = variables;
   const env = step.env?.map((variable) =>
@@ -137,7 +149,7 @@ export function buildTaskRunPod(
   const { volumes, mounts } = volumesOf(taskRun, spec);
   const results = (spec.results ?? []).map((result) => result.name);
   const containers = (spec.steps ?? []).map((step, index) => {
-    const input = substituteStep(step, index, variables);
+    const input = substituteStep(withStepTemplate(spec.stepTemplate, step), index, variables);
     return stepContainer(input, resolveImage(input.image), mounts, results);
   });
   const serviceAccountName = taskRun.spec?.serviceAccountName;

@@ -55,6 +55,8 @@ export interface TaskResult {
 export interface TaskSpec {
   params?: ParamSpec[];
   steps?: Step[];
+  /** Defaults for every step: a step's own fields win, env merges by name. */
+  stepTemplate?: Omit<Step, 'name' | 'script'>;
   results?: TaskResult[];
   workspaces?: WorkspaceDeclaration[];
 }

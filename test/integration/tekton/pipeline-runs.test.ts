@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { V1Pod } from '@kubernetes/client-node';
+import { CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
+import { waitForDeletion } from '../../fixtures/wait-for-object.ts';
 import type { TaskRun } from '../../../wrangler-free-local/tekton/types.ts';
 import {
   digestOf,
@@ -254,5 +255,60 @@ describe('simulated Tekton: PipelineRuns', () => {
       item.metadata?.ownerReferences?.[0]?.name,
     ]);
     assert.ok(owners.some((owner) => JSON.stringify(owner) === '[true,"PipelineRun","flaky"]'));
+  });
+
+  it('owns what it creates: deleting the run collects its TaskRuns, their pods and the PVC', async () => {
+    await applyTekton(cluster, {
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
+      metadata: { name: 'short-lived' },
+      spec: {
+        workspaces: [
+          { name: 'ws', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } },
+        ],
+        pipelineSpec: {
+          workspaces: [{ name: 'ws' }],
+          tasks: [
+            {
+              name: 'touch',
+              workspaces: [{ name: 'ws' }],
+              taskSpec: {
+                workspaces: [{ name: 'ws' }],
+                steps: [{ image: 'mirror.gcr.io/alpine', script: 'touch $(workspaces.ws.path)/x' }],
+              },
+            },
+          ],
+        },
+      },
+    });
+    const run = await waitForPipelineRun(cluster, 'short-lived');
+    assert.equal(conditionOf(run)?.reason, 'Succeeded');
+    const claim = (await getTaskRun(cluster, 'short-lived-touch')).spec?.workspaces?.[0]
+      ?.persistentVolumeClaim?.claimName;
+    assert.ok(claim);
+    await cluster.kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({
+      group: 'tekton.dev',
+      version: 'v1',
+      plural: 'pipelineruns',
+      namespace: 'default',
+      name: 'short-lived',
+    });
+    const gone = (apiVersion: string, kind: string, name: string, path: string) =>
+      waitForDeletion(cluster.kc, { apiVersion, kind, namespace: 'default', name }, path);
+    await Promise.all([
+      gone(
+        'tekton.dev/v1',
+        'TaskRun',
+        'short-lived-touch',
+        '/apis/tekton.dev/v1/namespaces/default/taskruns',
+      ),
+      gone('v1', 'Pod', 'short-lived-touch-pod', '/api/v1/namespaces/default/pods'),
+      gone(
+        'v1',
+        'PersistentVolumeClaim',
+        claim,
+        '/api/v1/namespaces/default/persistentvolumeclaims',
+      ),
+    ]);
   });
 });

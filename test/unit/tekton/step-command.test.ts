@@ -10,7 +10,10 @@ import {
   withDefaultShebang,
   type EntrypointSpec,
 } from '../../../wrangler-free-local/tekton/step-command.ts';
-import { buildTaskRunPod } from '../../../wrangler-free-local/tekton/task-run-pod.ts';
+import {
+  buildTaskRunPod,
+  withStepTemplate,
+} from '../../../wrangler-free-local/tekton/task-run-pod.ts';
 
 const R = ROOT_MARKER;
 const image: LocalImage = {
@@ -168,5 +171,31 @@ describe('step commands', () => {
     assert.equal(pod.metadata?.name, 'tr-pod');
     assert.equal(pod.metadata?.labels?.keep, 'me');
     assert.equal(pod.metadata?.labels?.['tekton.dev/taskRun'], 'tr');
+  });
+
+  it('applies the stepTemplate: the step wins, env merges by name', () => {
+    assert.deepEqual(
+      withStepTemplate(
+        {
+          image: 'base',
+          workingDir: '/w',
+          env: [
+            { name: 'A', value: 't' },
+            { name: 'B', value: 't' },
+          ],
+        },
+        { name: 's', image: 'own', env: [{ name: 'B', value: 's' }] },
+      ),
+      {
+        name: 's',
+        image: 'own',
+        workingDir: '/w',
+        env: [
+          { name: 'A', value: 't' },
+          { name: 'B', value: 's' },
+        ],
+      },
+    );
+    assert.deepEqual(withStepTemplate(undefined, { image: 'x' }), { image: 'x' });
   });
 });
