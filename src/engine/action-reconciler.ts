@@ -138,17 +138,21 @@ export class ActionReconciler {
       return undefined;
     }
     let outputs = result.outputs;
+    let message: string | undefined;
     if (result.needsLog && pod?.metadata?.name) {
       const log = await ignoreNotFound(
         this.deps.gateway.readPodLog(namespace, pod.metadata.name, 'action'),
       );
       outputs = outputsFromLog(log ?? '');
+    } else if (result.needsLog) {
+      message = 'the pod is gone, so no outputs could be read from its log';
     }
     await this.finish(action, {
       phase: 'Succeeded',
       outputs: outputs ?? {},
       exitCode: 0,
       completedAt,
+      ...(message ? { message } : {}),
     });
     return undefined;
   }

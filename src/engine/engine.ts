@@ -171,6 +171,8 @@ export class Engine {
   async start(): Promise<void> {
     await this.informers.synced();
     this.synced = true;
+    this.runQueue.start();
+    this.actionQueue.start();
   }
 
   /** For /readyz: the caches have their first full list. */
@@ -197,6 +199,7 @@ export class Engine {
     const { metrics, logger } = options;
     return new WorkQueue({
       concurrency,
+      paused: true,
       process: async (item) => {
         const end = metrics.reconcileDuration.startTimer({ controller: name });
         try {

@@ -21,6 +21,11 @@ export interface WorkQueueOptions {
   timers?: Timers;
   /** Told about every failed reconcile; the queue retries it either way. */
   onError?: (key: string, error: unknown, retryInMs: number) => void;
+  /**
+   * Collect keys but process none until start(): a controller must not reconcile before
+   * all its caches are synced, or it acts on a partial view of the world.
+   */
+  paused?: boolean;
 }
 
 export class WorkQueue {
@@ -37,7 +42,12 @@ export class WorkQueue {
   constructor(options: WorkQueueOptions) {
     this.options = options;
     this.timers = options.timers ?? realTimers;
-    this.queue = new PQueue({ concurrency: options.concurrency });
+    this.queue = new PQueue({ concurrency: options.concurrency, autoStart: !options.paused });
+  }
+
+  /** Starts processing (for a queue created paused). */
+  start(): void {
+    this.queue.start();
   }
 
   /** Keys waiting to run now (not delayed, not running). */

@@ -7,6 +7,7 @@ import { ImageCatalog } from '../../../wrangler-free-local/cluster/image-catalog
 import {
   startLocalCluster,
   type LocalCluster,
+  type LocalClusterOptions,
 } from '../../../wrangler-free-local/local-cluster.ts';
 import { waitForObject } from '../../fixtures/wait-for-object.ts';
 
@@ -26,12 +27,15 @@ export interface TestLocalCluster extends LocalCluster {
   stateDir: string;
 }
 
-export async function startTestLocalCluster(): Promise<TestLocalCluster> {
+export async function startTestLocalCluster(
+  options: Partial<LocalClusterOptions> = {},
+): Promise<TestLocalCluster> {
   const stateDir = await mkdtemp(join(tmpdir(), 'wrangler-free-local-'));
   const cluster = await startLocalCluster({
     stateDir,
     token: 'test-token',
     catalog: new ImageCatalog(),
+    ...options,
   });
   return {
     ...cluster,

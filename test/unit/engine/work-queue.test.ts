@@ -129,3 +129,22 @@ describe('WorkQueue', () => {
     assert.deepEqual(calls, []);
   });
 });
+
+describe('WorkQueue (paused)', () => {
+  it('collects keys but processes none until started', async () => {
+    const calls: string[] = [];
+    const queue = new WorkQueue({
+      concurrency: 1,
+      paused: true,
+      process: async (key) => void calls.push(key),
+    });
+    queue.add('a');
+    queue.add('b');
+    queue.add('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(calls, []);
+    queue.start();
+    await queue.onIdle();
+    assert.deepEqual(calls, ['a', 'b']);
+  });
+});
