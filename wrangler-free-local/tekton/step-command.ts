@@ -31,6 +31,8 @@ export interface EntrypointSpec {
   workingDir?: string;
   /** Results to copy from /tekton/results into the termination message. */
   results: string[];
+  /** `continue`: a failing step exits 0 and reports its exit code in the message instead. */
+  onError?: 'continue' | 'stopAndFail';
 }
 
 export interface StepInput {
@@ -43,6 +45,7 @@ export interface StepInput {
   env?: V1EnvVar[];
   workingDir?: string;
   script?: string;
+  onError?: 'continue' | 'stopAndFail';
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -127,6 +130,7 @@ export function stepContainer(
   const spec: EntrypointSpec = {
     shims: image.executables ?? {},
     results: [...results],
+    ...(step.onError ? { onError: step.onError } : {}),
     ...(step.workingDir ? { workingDir: `${ROOT_MARKER}${step.workingDir}` } : {}),
   };
   if (step.script !== undefined) {

@@ -13,8 +13,9 @@ import { dirname, join } from 'node:path';
 import type { EntrypointSpec } from './step-command.ts';
 
 const ROOT_MARKER = '@@KUBERNAUT_ROOT@@';
-/** Tekton's result type for TaskRun results in the termination message. */
+/** Tekton's result types in the termination message: TaskRun results and its own entries. */
 const TASK_RUN_RESULT_TYPE = 1;
+const INTERNAL_RESULT_TYPE = 3;
 const KILL_AFTER_MS = 2000;
 
 const root = process.env.KUBERNAUT_ROOT ?? process.cwd();
@@ -86,7 +87,11 @@ function finish(exitCode: number): void {
       return [];
     }
   });
+  // onError: continue — the step "succeeds" so the next one runs; its code goes in the message.
+  const continued = exitCode !== 0 && spec.onError === 'continue';
+  if (continued)
+    results.push({ key: 'ExitCode', value: String(exitCode), type: INTERNAL_RESULT_TYPE });
   if (results.length > 0)
     writeFileSync(join(root, 'dev', 'termination-log'), JSON.stringify(results));
-  process.exit(exitCode);
+  process.exit(continued ? 0 : exitCode);
 }

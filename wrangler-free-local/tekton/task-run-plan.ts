@@ -50,6 +50,32 @@ export function parseTerminationMessage(message: string | undefined): Map<string
   return results;
 }
 
+/** The exit code a step with `onError: continue` reported instead of failing. */
+export function continuedExitCode(message: string | undefined): number | undefined {
+  try {
+    const entries = JSON.parse(message ?? '') as {
+      key?: unknown;
+      value?: unknown;
+      type?: unknown;
+    }[];
+    const entry = Array.isArray(entries)
+      ? entries.find((item) => item.key === 'ExitCode' && item.type === 3)
+      : undefined;
+    return typeof entry?.value === 'string' ? Number(entry.value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function terminatedState(state: V1ContainerStatus['state']): Partial<StepState> {
+  const terminated = state?.terminated;
+  if (!terminated) return {};
+  const continued = continuedExitCode(terminated.message);
+  return continued === undefined
+    ? { terminated, terminationReason: terminated.reason ?? '' }
+    : { terminated: { ...terminated, exitCode: continued }, terminationReason: 'Continued' };
+}
+
 function stepStates(spec: TaskSpec, pod: V1Pod): StepState[] {
   const statuses = new Map(
     (pod.status?.containerStatuses ?? []).map((status) => [status.name, status]),
@@ -62,9 +88,7 @@ function stepStates(spec: TaskSpec, pod: V1Pod): StepState[] {
       name: step.name ?? `unnamed-${String(index)}`,
       container,
       ...(status?.imageID ? { imageID: status.imageID } : {}),
-      ...(state?.terminated
-        ? { terminated: state.terminated, terminationReason: state.terminated.reason ?? '' }
-        : {}),
+      ...terminatedState(state),
       ...(state?.running ? { running: { startedAt: String(state.running.startedAt ?? '') } } : {}),
       ...(state?.waiting ? { waiting: { ...state.waiting } } : {}),
     };
@@ -114,7 +138,9 @@ function outcomeOf(taskRun: TaskRun, pod: V1Pod, steps: StepState[]): Outcome {
   if (phase === 'Succeeded')
     return { status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' };
   if (phase === 'Failed') {
-    const failed = steps.find((step) => (step.terminated?.exitCode ?? 0) !== 0);
+    const failed = steps.find(
+      (step) => (step.terminated?.exitCode ?? 0) !== 0 && step.terminationReason !== 'Continued',
+    );
     const message = failed
       ? `"${failed.container}" exited with code ${failed.terminated?.exitCode ?? 1}`
       : (pod.status?.message ?? 'build failed for unspecified reasons.');

@@ -136,6 +136,7 @@ function substituteStep(step: Step, index: number, variables: TaskVariables): St
     ...(env ? { env } : {}),
     ...(step.workingDir ? { workingDir: substitute(step.workingDir, strings) } : {}),
     ...(step.script === undefined ? {} : { script: substitute(step.script, strings) }),
+    ...(step.onError ? { onError: step.onError } : {}),
   };
 }
 

@@ -191,4 +191,37 @@ describe('simulated Tekton: TaskRuns', () => {
     const orphan = await waitForPipelineRun(cluster, 'orphan');
     assert.equal(conditionOf(orphan)?.reason, 'CouldntGetPipeline');
   });
+
+  it('goes on after a failing step with onError: continue, recording its exit code', async () => {
+    await applyTekton(
+      cluster,
+      taskRun('tolerant', {
+        taskSpec: {
+          results: [{ name: 'after' }],
+          steps: [
+            { name: 'flaky', image: 'mirror.gcr.io/alpine', onError: 'continue', script: 'exit 3' },
+            {
+              name: 'next',
+              image: 'mirror.gcr.io/alpine',
+              script: 'printf ran > $(results.after.path)',
+            },
+          ],
+        },
+      }),
+    );
+    const run = await waitForTaskRun(cluster, 'tolerant');
+    assert.equal(conditionOf(run)?.reason, 'Succeeded', JSON.stringify(run.status?.steps));
+    assert.deepEqual(
+      run.status?.steps?.map((step) => [
+        step.name,
+        step.terminated?.exitCode,
+        step.terminationReason,
+      ]),
+      [
+        ['flaky', 3, 'Continued'],
+        ['next', 0, 'Completed'],
+      ],
+    );
+    assert.deepEqual(run.status?.results, [{ name: 'after', type: 'string', value: 'ran' }]);
+  });
 });

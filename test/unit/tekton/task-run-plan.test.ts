@@ -238,4 +238,24 @@ describe('planTaskRun', () => {
     assert.deepEqual([...parseTerminationMessage('{"key":"a"}')], []);
     assert.deepEqual([...parseTerminationMessage(result('a', 'b'))], [['a', 'b']]);
   });
+
+  it('records the exit code of a step with onError: continue and does not fail on it', () => {
+    const continued = JSON.stringify([{ key: 'ExitCode', value: '7', type: 3 }]);
+    const plan = planTaskRun(
+      taskRun(),
+      spec,
+      pod('Succeeded', [terminated('step-one', 0, continued), terminated('step-unnamed-1', 0)]),
+      NOW,
+    );
+    assert.equal(plan.status.conditions?.[0]?.reason, 'Succeeded');
+    assert.equal(plan.status.steps?.[0]?.terminated?.exitCode, 7);
+    assert.equal(plan.status.steps?.[0]?.terminationReason, 'Continued');
+    const failed = planTaskRun(
+      taskRun(),
+      spec,
+      pod('Failed', [terminated('step-one', 0, continued), terminated('step-unnamed-1', 2)]),
+      NOW,
+    );
+    assert.equal(failed.status.conditions?.[0]?.message, '"step-unnamed-1" exited with code 2');
+  });
 });
