@@ -1,7 +1,7 @@
-// Validation of Events as ValidateEventCreate does it: legacy core/v1 events only need their
-// namespace to match the involved object's; new-style events (eventTime set, and every
-// events.k8s.io/v1 event) need the reporting fields too. A recorder that is wrong here
-// works nowhere else either, so the server rejects what a real one rejects.
+// Validation of Events as ValidateEventCreate does it. Every request gets the legacy rules:
+// without eventTime, the event's namespace must match the involved object's; with eventTime
+// (a "new" event), the reporting fields are required. Requests to events.k8s.io/v1 also get
+// the strict rules (eventTime required, type Normal or Warning, no deprecated fields).
 
 import type { StoredObject } from './object-store.ts';
 import type { StatusCause } from './status-error.ts';
@@ -18,6 +18,14 @@ function isBlank(v: unknown): boolean {
 
 function required(field: string): StatusCause {
   return { reason: 'FieldValueRequired', field, message: 'Required value' };
+}
+
+function invalid(field: string, value: unknown, detail: string): StatusCause {
+  return {
+    reason: 'FieldValueInvalid',
+    field,
+    message: `Invalid value: ${JSON.stringify(value)}: ${detail}`,
+  };
 }
 
 /** Field names of the two Event APIs. */
@@ -38,61 +46,52 @@ const EVENTS_V1: EventFields = {
   note: 'note',
 };
 
-function checkNamespace(obj: StoredObject, f: EventFields): StatusCause[] {
+function validateLegacy(obj: StoredObject, f: EventFields): StatusCause[] {
   const namespace = obj.metadata.namespace ?? '';
   const objectNs = asMap(obj[f.object])['namespace'];
-  const field = `${f.object}.namespace`;
-  if (isBlank(objectNs)) {
-    // Events about cluster-scoped objects live in "default" (or nowhere).
-    return namespace === '' || namespace === 'default'
-      ? []
-      : [
-          {
-            reason: 'FieldValueInvalid',
-            field,
-            message: 'Invalid value: "": does not match event.namespace',
-          },
-        ];
-  }
-  return objectNs === namespace
-    ? []
-    : [
-        {
-          reason: 'FieldValueInvalid',
-          field,
-          message: `Invalid value: ${JSON.stringify(objectNs)}: does not match event.namespace`,
-        },
-      ];
-}
-
-function checkReportingFields(obj: StoredObject, f: EventFields): StatusCause[] {
+  const nsField = `${f.object}.namespace`;
   const causes: StatusCause[] = [];
-  if (isBlank(obj['eventTime'])) causes.push(required('eventTime'));
+  if (isBlank(obj['eventTime'])) {
+    // Old-style events: the namespaces agree (cluster-scoped objects' events live in default).
+    if (isBlank(objectNs) ? namespace !== '' && namespace !== 'default' : objectNs !== namespace) {
+      causes.push(invalid(nsField, objectNs ?? '', 'does not match event.namespace'));
+    }
+    return causes;
+  }
+  if (isBlank(objectNs) && namespace !== 'default' && namespace !== 'kube-system') {
+    causes.push(invalid(nsField, '', 'does not match event.namespace'));
+  }
   for (const key of [f.controller, 'reportingInstance', 'action', 'reason']) {
     if (isBlank(obj[key])) causes.push(required(key));
   }
-  const type = obj['type'];
-  if (type !== 'Normal' && type !== 'Warning') {
-    causes.push({
-      reason: 'FieldValueInvalid',
-      field: 'type',
-      message: `Invalid value: "": has invalid value: ${typeof type === 'string' ? type : ''}`,
-    });
-  }
   const note = obj[f.note];
   if (typeof note === 'string' && Buffer.byteLength(note) > 1024) {
-    causes.push({
-      reason: 'FieldValueTooLong',
-      field: f.note,
-      message: 'Too long: may not be more than 1024 bytes',
-    });
+    causes.push(invalid(f.note, '', 'can have at most 1024 characters'));
+  }
+  return causes;
+}
+
+function validateStrict(obj: StoredObject): StatusCause[] {
+  const causes: StatusCause[] = [];
+  if (isBlank(obj['eventTime'])) causes.push(required('eventTime'));
+  const type = obj['type'];
+  if (type !== 'Normal' && type !== 'Warning') {
+    causes.push(invalid('type', '', `has invalid value: ${typeof type === 'string' ? type : ''}`));
+  }
+  for (const key of [
+    'deprecatedFirstTimestamp',
+    'deprecatedLastTimestamp',
+    'deprecatedCount',
+    'deprecatedSource',
+  ]) {
+    if (obj[key] !== undefined && obj[key] !== null && obj[key] !== 0)
+      causes.push(invalid(key, '', 'needs to be unset'));
   }
   return causes;
 }
 
 export function validateEventCreate(obj: StoredObject): StatusCause[] {
-  const f = obj.apiVersion === 'events.k8s.io/v1' ? EVENTS_V1 : CORE;
-  const causes = checkNamespace(obj, f);
-  if (f === EVENTS_V1 || !isBlank(obj['eventTime'])) causes.push(...checkReportingFields(obj, f));
-  return causes;
+  const strict = obj.apiVersion === 'events.k8s.io/v1';
+  const causes = validateLegacy(obj, strict ? EVENTS_V1 : CORE);
+  return strict ? [...causes, ...validateStrict(obj)] : causes;
 }

@@ -325,7 +325,27 @@ describe('workload kinds', () => {
     const fields = (
       JSON.parse(incomplete.text) as { details: { causes: { field: string }[] } }
     ).details.causes.map((c) => c.field);
-    assert.deepEqual(fields, ['eventTime', 'reportingController', 'reportingInstance', 'action']);
+    assert.deepEqual(fields, ['eventTime']);
+    const unreported = await requestRaw(
+      cluster.server,
+      'POST',
+      '/apis/events.k8s.io/v1/namespaces/default/events',
+      {
+        body: JSON.stringify({
+          metadata: { name: 'e2' },
+          regarding: { kind: 'Pod', name: 'p', namespace: 'default' },
+          eventTime: '2026-01-01T00:00:00.000000Z',
+          type: 'Normal',
+          reason: 'Started',
+        }),
+      },
+    );
+    assert.deepEqual(
+      (
+        JSON.parse(unreported.text) as { details: { causes: { field: string }[] } }
+      ).details.causes.map((c) => c.field),
+      ['reportingController', 'reportingInstance', 'action'],
+    );
     const complete = await requestRaw(
       cluster.server,
       'POST',
