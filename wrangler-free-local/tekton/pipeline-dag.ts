@@ -8,8 +8,12 @@ import type { PipelineSpec, PipelineTask } from './types.ts';
 
 /** The names of the tasks that must succeed before this one starts. */
 export function dependenciesOf(task: PipelineTask): string[] {
-  const references = (task.params ?? [])
-    .flatMap((param) => stringsOf(param.value))
+  const texts = [
+    ...(task.params ?? []).map((param) => param.value),
+    ...(task.when ?? []).flatMap((expression) => [expression.input, ...expression.values]),
+  ];
+  const references = texts
+    .flatMap(stringsOf)
     .flatMap(findResultReferences)
     .map((reference) => reference.task);
   return [...new Set([...(task.runAfter ?? []), ...references])];

@@ -8,6 +8,7 @@ import { succeeded, succeededCondition } from './conditions.ts';
 import { deadlineOf } from './duration.ts';
 import { readyTasks } from './pipeline-dag.ts';
 import { pipelineVariables, withTaskContext } from './pipeline-variables.ts';
+import { substituteWhen, whenAllows } from './when-expressions.ts';
 import { findResultReferences, stringsOf, substitute, substituteValue } from './substitution.ts';
 import type {
   Param,
@@ -120,7 +121,7 @@ function missingResults(task: PipelineTask, variables: ReadonlyMap<string, strin
 function toCreate(
   task: PipelineTask,
   memberOf: TaskRunToCreate['memberOf'],
-  variables: { strings: Map<string, string>; arrays: Map<string, string[]> },
+  variables: Variables,
   deadlineMs: number | undefined,
 ): TaskRunToCreate {
   const withContext = withTaskContext(variables.strings, task.retries ?? 0);
@@ -136,38 +137,89 @@ function toCreate(
   };
 }
 
+type Variables = { strings: Map<string, string>; arrays: Map<string, string[]> };
+
+/** Why a task that may start will not run: missing results or `when` evaluated to false. */
+function skipOf(task: PipelineTask, variables: Variables): SkippedTask | undefined {
+  if (missingResults(task, variables.strings))
+    return { name: task.name, reason: 'Results were missing' };
+  const when = task.when ?? [];
+  if (whenAllows(when, variables.strings)) return undefined;
+  return {
+    name: task.name,
+    reason: 'When Expressions evaluated to false',
+    whenExpressions: substituteWhen(when, variables.strings),
+  };
+}
+
+/**
+ * The DAG tasks to start now. A skipped task counts as done for the tasks after it (Tekton
+ * skips only the task itself), so skipping repeats until nothing more becomes ready.
+ */
+function startDag(
+  dag: readonly PipelineTask[],
+  states: ReadonlyMap<string, TaskState>,
+  variables: Variables,
+  deadline: number | undefined,
+): { create: TaskRunToCreate[]; skipped: SkippedTask[] } {
+  const decided = new Set(states.keys());
+  const done = new Set(
+    [...states].filter(([, state]) => state === 'succeeded').map(([name]) => name),
+  );
+  const create: TaskRunToCreate[] = [];
+  const skipped: SkippedTask[] = [];
+  for (
+    let ready = readyTasks(dag, decided, done);
+    ready.length > 0;
+    ready = readyTasks(dag, decided, done)
+  ) {
+    for (const task of ready) {
+      decided.add(task.name);
+      const skip = skipOf(task, variables);
+      if (skip) {
+        skipped.push(skip);
+        done.add(task.name);
+      } else create.push(toCreate(task, 'tasks', variables, deadline));
+    }
+  }
+  return { create, skipped };
+}
+
 /** Which tasks start now and which will never run, from the states of the started ones. */
 function schedule(
   dag: readonly PipelineTask[],
   finallyTasks: readonly PipelineTask[],
   states: ReadonlyMap<string, TaskState>,
   stops: Stops,
-  variables: { strings: Map<string, string>; arrays: Map<string, string[]> },
+  variables: Variables,
 ): { create: TaskRunToCreate[]; skipped: SkippedTask[]; dagSettled: boolean } {
   const notStarted = (tasks: readonly PipelineTask[]): PipelineTask[] =>
     tasks.filter((task) => !states.has(task.name));
-  const has = (task: PipelineTask, ...wanted: TaskState[]): boolean =>
-    wanted.some((state) => states.get(task.name) === state);
-  const stopping = stops.stopDag || dag.some((task) => has(task, 'failed', 'cancelled'));
+  const failed = (task: PipelineTask): boolean =>
+    states.get(task.name) === 'failed' || states.get(task.name) === 'cancelled';
+  const stopping = stops.stopDag || dag.some(failed);
+  const dagRunning = dag.some((task) => states.get(task.name) === 'running');
   const create: TaskRunToCreate[] = [];
   const skipped: SkippedTask[] = [];
-  const skip = (tasks: PipelineTask[], reason: string): void => {
+  const skipAll = (tasks: PipelineTask[], reason: string): void => {
     for (const task of tasks) skipped.push({ name: task.name, reason });
   };
-  if (stops.pipelineTimedOut || stopping) skip(notStarted(dag), stops.skipReason);
+  if (stops.pipelineTimedOut || stopping) skipAll(notStarted(dag), stops.skipReason);
   else {
-    const done = new Set(dag.filter((task) => has(task, 'succeeded')).map((task) => task.name));
-    const deadline = stops.tasksDeadline ?? stops.pipelineDeadline;
-    for (const task of readyTasks(dag, new Set(states.keys()), done))
-      create.push(toCreate(task, 'tasks', variables, deadline));
+    const started = startDag(dag, states, variables, stops.tasksDeadline ?? stops.pipelineDeadline);
+    create.push(...started.create);
+    skipped.push(...started.skipped);
   }
-  const dagSettled =
-    !dag.some((task) => has(task, 'running')) && (stopping || notStarted(dag).length === 0);
+  const pending = notStarted(dag).filter(
+    (task) => !skipped.some((skip) => skip.name === task.name),
+  );
+  const dagSettled = !dagRunning && (stopping || pending.length === 0);
   if (stops.pipelineTimedOut || stops.hardCancelled)
-    skip(notStarted(finallyTasks), stops.skipReason);
+    skipAll(notStarted(finallyTasks), stops.skipReason);
   else if (dagSettled) {
     for (const task of notStarted(finallyTasks)) {
-      if (missingResults(task, variables.strings)) skip([task], 'Results were missing');
+      const skip = skipOf(task, variables);
+      if (skip) skipped.push(skip);
       else create.push(toCreate(task, 'finally', variables, stops.pipelineDeadline));
     }
   }

@@ -67,8 +67,15 @@ export interface WorkspacePipelineTaskBinding {
   subPath?: string;
 }
 
+export interface WhenExpression {
+  input: string;
+  operator: 'in' | 'notin';
+  values: string[];
+}
+
 export interface PipelineTask {
   name: string;
+  when?: WhenExpression[];
   taskRef?: { name?: string; kind?: string };
   taskSpec?: TaskSpec & { metadata?: { labels?: Record<string, string> } };
   params?: Param[];
@@ -136,6 +143,7 @@ export interface ChildReference {
 export interface SkippedTask {
   name: string;
   reason: string;
+  whenExpressions?: WhenExpression[];
 }
 
 export interface PipelineRunStatus extends RunStatusCommon {

@@ -311,4 +311,39 @@ describe('simulated Tekton: PipelineRuns', () => {
       ),
     ]);
   });
+
+  it('skips a task guarded by a when expression on a result, and runs the ones after it', async () => {
+    const say = (text: string): object => ({
+      results: [{ name: 'said' }],
+      steps: [{ image: 'mirror.gcr.io/alpine', script: `printf ${text} > $(results.said.path)` }],
+    });
+    await applyTekton(cluster, {
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
+      metadata: { name: 'guarded' },
+      spec: {
+        pipelineSpec: {
+          tasks: [
+            { name: 'decide', taskSpec: say('no') },
+            {
+              name: 'act',
+              when: [{ input: '$(tasks.decide.results.said)', operator: 'in', values: ['yes'] }],
+              taskSpec: say('acted'),
+            },
+            { name: 'after', runAfter: ['act'], taskSpec: say('after') },
+          ],
+        },
+      },
+    });
+    const run = await waitForPipelineRun(cluster, 'guarded');
+    assert.equal(conditionOf(run)?.reason, 'Completed', JSON.stringify(run.status?.conditions));
+    assert.deepEqual(
+      run.status?.skippedTasks?.map((skip) => [skip.name, skip.reason]),
+      [['act', 'When Expressions evaluated to false']],
+    );
+    assert.deepEqual(
+      run.status?.childReferences?.map((child) => child.pipelineTaskName),
+      ['decide', 'after'],
+    );
+  });
 });

@@ -24,9 +24,12 @@ describe('pipeline DAG', () => {
             { name: 'p', value: '$(tasks.b.results.out)' },
             { name: 'q', value: ['$(tasks.a.results.x)', 'literal'] },
           ],
+          when: [
+            { input: '$(tasks.w.results.r)', operator: 'in', values: ['$(tasks.v.results.s)'] },
+          ],
         }),
       ),
-      ['a', 'b'],
+      ['a', 'b', 'w', 'v'],
     );
   });
 

@@ -270,4 +270,48 @@ describe('planPipelineRun', () => {
     );
     assert.equal(taskRun.spec?.workspaces?.[0]?.subPath, 'dir');
   });
+
+  it('skips a task whose when expressions are false; the tasks after it still run', () => {
+    const guarded: PipelineSpec = {
+      params: [{ name: 'mode', default: 'dry' }],
+      tasks: [
+        { name: 'check', taskSpec: step },
+        {
+          name: 'apply',
+          runAfter: ['check'],
+          when: [{ input: '$(params.mode)', operator: 'in', values: ['live'] }],
+          taskSpec: step,
+        },
+        { name: 'report', runAfter: ['apply'], taskSpec: step },
+        {
+          name: 'notify',
+          when: [{ input: '$(tasks.check.results.out)', operator: 'notin', values: ['quiet'] }],
+          taskSpec: step,
+        },
+      ],
+    };
+    const plan = planPipelineRun(run(), guarded, taskRuns({ check: 'ok' }), NOW);
+    assert.deepEqual(
+      plan.create.map((item) => item.pipelineTask.name),
+      ['notify', 'report'],
+    );
+    assert.deepEqual(plan.status.skippedTasks, [
+      {
+        name: 'apply',
+        reason: 'When Expressions evaluated to false',
+        whenExpressions: [{ input: 'dry', operator: 'in', values: ['live'] }],
+      },
+    ]);
+    const done = planPipelineRun(
+      run(),
+      guarded,
+      taskRuns({ check: 'ok', report: 'ok', notify: 'ok' }),
+      NOW,
+    );
+    assert.equal(done.status.conditions?.[0]?.reason, 'Completed');
+    assert.equal(
+      done.status.conditions?.[0]?.message,
+      'Tasks Completed: 3 (Failed: 0, Cancelled 0), Skipped: 1',
+    );
+  });
 });
