@@ -63,7 +63,37 @@ export function pipelineVariables(
       strings.set(`tasks.${task}.results.${result.name}`, result.value);
     }
   }
+  for (const [key, value] of executionStatuses(spec, taskRuns)) strings.set(key, value);
   return { strings, arrays };
+}
+
+/**
+ * `$(tasks.<t>.status)` and the aggregate `$(tasks.status)`, which finally tasks read:
+ * Succeeded, Failed or None per task; Succeeded, Failed or Completed (some skipped) overall.
+ */
+function executionStatuses(
+  spec: PipelineSpec,
+  taskRuns: ReadonlyMap<string, TaskRun>,
+): [string, string][] {
+  const statuses = (spec.tasks ?? []).map((task): [string, string] => {
+    const condition = taskRuns
+      .get(task.name)
+      ?.status?.conditions?.find((item) => item.type === 'Succeeded');
+    const status =
+      condition?.status === 'True'
+        ? 'Succeeded'
+        : condition?.status === 'False'
+          ? 'Failed'
+          : 'None';
+    return [`tasks.${task.name}.status`, status];
+  });
+  const values = statuses.map(([, status]) => status);
+  const overall = values.includes('Failed')
+    ? 'Failed'
+    : values.includes('None')
+      ? 'Completed'
+      : 'Succeeded';
+  return [...statuses, ['tasks.status', overall]];
 }
 
 export function withTaskContext(variables: Variables, retries: number): Variables {

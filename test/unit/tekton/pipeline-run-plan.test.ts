@@ -314,4 +314,26 @@ describe('planPipelineRun', () => {
       'Tasks Completed: 3 (Failed: 0, Cancelled 0), Skipped: 1',
     );
   });
+
+  it('gives finally tasks the execution status of the DAG tasks', () => {
+    const withFinally: PipelineSpec = {
+      tasks: [
+        { name: 'a', taskSpec: step },
+        { name: 'b', taskSpec: step },
+      ],
+      finally: [
+        {
+          name: 'f',
+          taskSpec: step,
+          params: [{ name: 's', value: '$(tasks.a.status)/$(tasks.b.status)/$(tasks.status)' }],
+        },
+      ],
+    };
+    const failed = planPipelineRun(run(), withFinally, taskRuns({ a: 'ok', b: 'failed' }), NOW);
+    assert.deepEqual(failed.create[0]?.params, [{ name: 's', value: 'Succeeded/Failed/Failed' }]);
+    const succeeded = planPipelineRun(run(), withFinally, taskRuns({ a: 'ok', b: 'ok' }), NOW);
+    assert.deepEqual(succeeded.create[0]?.params, [
+      { name: 's', value: 'Succeeded/Succeeded/Succeeded' },
+    ]);
+  });
 });
