@@ -112,6 +112,14 @@ function notFound(): StatusError {
   return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
+/** A view resource (events.k8s.io Events) is served from its storage resource's objects. */
+function resolveView(registry: TypeRegistry, route: Route): Route {
+  const storage = route.type.conversion?.storage;
+  if (storage === undefined) return route;
+  const storageType = registry.findByPath(storage.group, storage.version, storage.resource);
+  return storageType === undefined ? route : { ...route, type: storageType, view: route.type };
+}
+
 /** Parses `/api/v1/...` and `/apis/<g>/<v>/...` resource URLs; undefined for others. */
 function parseResourcePath(
   registry: TypeRegistry,
@@ -145,7 +153,7 @@ function parseResourcePath(
   const type = registry.findByPath(group, version, rest[0] ?? '');
   if (type === undefined) throw notFound();
   if (!type.namespaced && namespace !== undefined) throw notFound();
-  return { type, namespace, name: rest[1], subresource: rest[2], watch };
+  return resolveView(registry, { type, namespace, name: rest[1], subresource: rest[2], watch });
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {

@@ -1,5 +1,6 @@
 // The built-in resources the server serves, with the discovery data of a v1.32 server.
 
+import { EVENTS_V1_CONVERSION } from './event-conversion.ts';
 import { defineBuiltin, type ResourceType, type ScaleSubresource } from './resource-type.ts';
 
 const WORKLOAD_SCALE: ScaleSubresource = {
@@ -160,6 +161,9 @@ export function listBuiltinTypes(): ResourceType[] {
       kind: 'Event',
       namespaced: true,
       shortNames: ['ev'],
+      // A view of the core/v1 Events storage.
+      storageKey: '/events',
+      conversion: EVENTS_V1_CONVERSION,
       fieldSelectors: [
         'regarding.kind',
         'regarding.namespace',

@@ -13,7 +13,13 @@ import { formatApiVersion, type ResourceType } from './resource-type.ts';
 import { applyScale, buildScale } from './scale-subresource.ts';
 import type { PodLogs } from './pod-logs.ts';
 import { handlePodSubresource } from './pod-subresources.ts';
-import { newConflict, newMethodNotAllowed, newStatusForCode, StatusError } from './status-error.ts';
+import {
+  newConflict,
+  newInvalid,
+  newMethodNotAllowed,
+  newStatusForCode,
+  StatusError,
+} from './status-error.ts';
 import { renderTable } from './table.ts';
 import { serveWatch } from './watch-stream.ts';
 import {
@@ -29,6 +35,8 @@ export interface Route {
   name: string | undefined;
   subresource: string | undefined;
   watch: boolean;
+  /** Set when the URL's resource is a view of `type`'s storage (events.k8s.io Events). */
+  view?: ResourceType;
 }
 
 export interface RouteContext {
@@ -46,6 +54,35 @@ export interface Call {
   route: Route;
   query: URLSearchParams;
   body: string;
+}
+
+/** The object as the URL's resource shows it (its version, or its view's form). */
+function presentIn(route: Route, obj: StoredObject): StoredObject {
+  const conversion = route.view?.conversion;
+  return conversion === undefined ? present(route.type, obj) : conversion.fromStorage(obj);
+}
+
+/** Field selectors of a view, in storage terms. */
+function translateSelector(route: Route, selector: string): string {
+  const conversion = route.view?.conversion;
+  if (conversion === undefined || selector === '') return selector;
+  return selector
+    .split(',')
+    .map((part) =>
+      part.replace(/^\s*([^=!\s]+)/, (field) => conversion.translateField(field.trim())),
+    )
+    .join(',');
+}
+
+/** A create or update body of a view, validated in its own form, in storage form. */
+function readBodyFor(route: Route, text: string, contentType: string): unknown {
+  const body = parseBody(text, contentType);
+  const view = route.view;
+  if (view?.conversion === undefined || typeof body !== 'object' || body === null) return body;
+  const obj = body as StoredObject;
+  const causes = view.conversion.validate(obj, route.namespace ?? '');
+  if (causes.length > 0) throw newInvalid(view.kind, view.group, obj.metadata.name, causes);
+  return view.conversion.toStorage(obj);
 }
 
 function present(t: ResourceType, obj: StoredObject): StoredObject {
@@ -98,7 +135,7 @@ function handleWrite(ctx: RouteContext, call: Call, verb: string): void {
       const result = ctx.service.create(
         route.type,
         route.namespace ?? '',
-        parseBody(call.body, req.headers['content-type'] ?? ''),
+        readBodyFor(route, call.body, req.headers['content-type'] ?? ''),
         readWriteOptions(call.query),
       );
       sendObject(call, 201, result.object, result.warnings);
@@ -109,7 +146,7 @@ function handleWrite(ctx: RouteContext, call: Call, verb: string): void {
         route.type,
         route.namespace ?? '',
         route.name ?? '',
-        parseBody(call.body, ''),
+        readBodyFor(route, call.body, ''),
         readWriteOptions(call.query),
       );
       sendObject(call, 200, result.object, result.warnings);
@@ -141,13 +178,13 @@ function sendObject(call: Call, code: number, obj: StoredObject, warnings: strin
     sendJson(call.res, code, JSON.stringify(table), warnings);
     return;
   }
-  sendJson(call.res, code, JSON.stringify(present(t, obj)), warnings);
+  sendJson(call.res, code, JSON.stringify(presentIn(call.route, obj)), warnings);
 }
 
 function handleList(ctx: RouteContext, call: Call): void {
   const { route, query: q } = call;
   const t = route.type;
-  let fieldSelector = q.get('fieldSelector') ?? '';
+  let fieldSelector = translateSelector(route, q.get('fieldSelector') ?? '');
   if (route.name !== undefined)
     fieldSelector = [fieldSelector, `metadata.name=${route.name}`]
       .filter((s) => s !== '')
@@ -180,7 +217,7 @@ function handleList(ctx: RouteContext, call: Call): void {
                 includeObject,
                 Date.now(),
               )
-          : undefined,
+          : route.view?.conversion?.fromStorage,
       },
       { store: ctx.store, faults: ctx.faults, track: ctx.trackWatch },
     );
@@ -212,18 +249,27 @@ function handleList(ctx: RouteContext, call: Call): void {
     );
     return;
   }
-  const apiVersion = formatApiVersion(t);
+  const shown = route.view ?? t;
   // Typed lists of built-ins carry no kind/apiVersion per item; custom resource lists do.
-  const items = t.strategicMerge
-    ? page.items.map((o) => ({ ...o, kind: undefined, apiVersion: undefined }))
-    : page.items.map((o) => present(t, o));
-  sendJson(call.res, 200, JSON.stringify({ kind: t.listKind, apiVersion, metadata, items }));
+  const items = page.items.map((o) => {
+    const item = presentIn(route, o);
+    return shown.strategicMerge ? { ...item, kind: undefined, apiVersion: undefined } : item;
+  });
+  sendJson(
+    call.res,
+    200,
+    JSON.stringify({ kind: shown.listKind, apiVersion: formatApiVersion(shown), metadata, items }),
+  );
 }
 
 function handleDeleteCollection(ctx: RouteContext, call: Call): void {
   const { route, query: q } = call;
   const t = route.type;
-  const matches = buildMatcher(t, q.get('labelSelector') ?? '', q.get('fieldSelector') ?? '');
+  const matches = buildMatcher(
+    t,
+    q.get('labelSelector') ?? '',
+    translateSelector(route, q.get('fieldSelector') ?? ''),
+  );
   const opts = readDeleteOptions(q, call.body);
   const deleted: StoredObject[] = [];
   for (const obj of ctx.store.list(t.storageKey, t.namespaced ? route.namespace : undefined)) {
@@ -232,13 +278,13 @@ function handleDeleteCollection(ctx: RouteContext, call: Call): void {
       ctx.service.delete(t, obj.metadata.namespace ?? '', obj.metadata.name, opts).object,
     );
   }
-  const items = deleted.map((o) => present(t, o));
+  const items = deleted.map((o) => presentIn(route, o));
   sendJson(
     call.res,
     200,
     JSON.stringify({
-      kind: t.listKind,
-      apiVersion: formatApiVersion(t),
+      kind: (route.view ?? t).listKind,
+      apiVersion: formatApiVersion(route.view ?? t),
       metadata: { resourceVersion: String(ctx.store.currentRv()) },
       items,
     }),
@@ -276,6 +322,7 @@ function handlePatch(ctx: RouteContext, call: Call, subresource: 'status' | unde
     patch,
     opts,
     subresource,
+    route.view?.conversion,
   );
   sendObject(call, 200, result.object, result.warnings);
 }

@@ -5,7 +5,7 @@
 import { formatTimestamp, generateName, generateUid } from './object-meta.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from './patch.ts';
-import type { ResourceType } from './resource-type.ts';
+import type { ResourceType, StorageConversion } from './resource-type.ts';
 import {
   newAlreadyExists,
   newBadRequest,
@@ -215,9 +215,14 @@ export class ResourceService {
     patch: unknown,
     opts: WriteOptions,
     subresource?: 'status',
+    conversion?: StorageConversion,
   ): WriteResult {
     const old = this.get(t, namespace, name);
-    const current = structuredClone(old);
+    // A view's patch applies to the view's form of the object.
+    const current =
+      conversion === undefined
+        ? structuredClone(old)
+        : conversion.fromStorage(structuredClone(old));
     let patched: unknown;
     try {
       if (contentType === PATCH_TYPES.merge) patched = applyMergePatch(current, patch);
@@ -233,7 +238,9 @@ export class ResourceService {
       if (err instanceof PatchError) throw new StatusError(422, 'Invalid', err.message);
       throw err;
     }
-    const result = readIncoming(patched);
+    const result = readIncoming(
+      conversion === undefined ? patched : conversion.toStorage(patched as Record<string, unknown>),
+    );
     result.metadata.resourceVersion ??= old.metadata.resourceVersion;
     return this.update(t, namespace, name, result, opts, subresource, false);
   }

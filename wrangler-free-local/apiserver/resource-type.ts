@@ -1,7 +1,9 @@
 // What the server knows about one served resource (group/version/resource): naming for
 // discovery, behaviour flags for the generic handlers, and the schema of custom resources.
 
+import type { StoredObject } from './object-store.ts';
 import type { Schema } from './schema.ts';
+import type { StatusCause } from './status-error.ts';
 
 export interface PrinterColumn {
   name: string;
@@ -16,6 +18,17 @@ export interface ScaleSubresource {
   specReplicasPath: string;
   statusReplicasPath: string;
   labelSelectorPath?: string;
+}
+
+/** A resource served as a view of another resource's storage (events.k8s.io → core). */
+export interface StorageConversion {
+  storage: { group: string; version: string; resource: string };
+  toStorage: (obj: Record<string, unknown>) => Record<string, unknown>;
+  fromStorage: (obj: StoredObject) => StoredObject;
+  /** A field selector field of the view, in storage terms. */
+  translateField: (field: string) => string;
+  /** Validation of the view's own form on create (before conversion). */
+  validate: (obj: StoredObject, namespace: string) => StatusCause[];
 }
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
@@ -49,6 +62,7 @@ export interface ResourceType {
   nameRule: 'subdomain' | 'label';
   schema: Schema | undefined;
   printerColumns: PrinterColumn[] | undefined;
+  conversion?: StorageConversion;
 }
 
 export const ALL_VERBS = [

@@ -146,6 +146,29 @@ describe('kubectl against the embedded API server', { skip: SKIP_REASON }, () =>
     assert.match(out, /Events:\s+<none>/);
   });
 
+  it('describes the events.k8s.io/v1 Events recorded about an object', async () => {
+    const uid = await kubectlOk(['get', 'wfe', 'run-1', '-o', 'jsonpath={.metadata.uid}']);
+    const event = `apiVersion: events.k8s.io/v1
+kind: Event
+metadata:
+  name: run-1.verified
+eventTime: "2026-01-01T00:00:00.000000Z"
+reportingController: kubernaut.ai/dispatcher
+reportingInstance: replica-1
+action: Verify
+reason: ImageVerified
+note: every step image is signed
+type: Normal
+regarding: {apiVersion: kubernaut.ai/v1alpha1, kind: WorkflowExecution, name: run-1, namespace: default, uid: ${uid}}
+`;
+    await kubectlOk(['create', '-f', '-'], event);
+    const out = await kubectlOk(['describe', 'wfe', 'run-1']);
+    assert.match(
+      out,
+      /Normal\s+ImageVerified\s+\S+\s+kubernaut.ai\/dispatcher\s+every step image is signed/,
+    );
+  });
+
   it('patches the spec (merge) and the status subresource', async () => {
     await kubectlOk(['patch', 'wfe', 'run-1', '--type=merge', '-p', '{"spec":{"dryRun":true}}']);
     await kubectlOk([

@@ -366,6 +366,60 @@ describe('workload kinds', () => {
     assert.equal(complete.status, 201);
   });
 
+  it('serves events.k8s.io/v1 Events as a view of the core/v1 Events', async () => {
+    const created = await requestRaw(
+      cluster.server,
+      'POST',
+      '/apis/events.k8s.io/v1/namespaces/default/events',
+      {
+        body: JSON.stringify({
+          metadata: { name: 'viewed' },
+          regarding: { kind: 'Pod', name: 'view-target', namespace: 'default' },
+          eventTime: '2026-01-01T00:00:00.000000Z',
+          reportingController: 'kubernaut.ai/dispatcher',
+          reportingInstance: 'replica-1',
+          action: 'Verify',
+          reason: 'Verified',
+          note: 'image verified',
+          type: 'Normal',
+        }),
+      },
+    );
+    assert.equal(created.status, 201);
+    assert.equal((JSON.parse(created.text) as { note?: string }).note, 'image verified');
+    const core = await cluster.kc
+      .makeApiClient(CoreV1Api)
+      .listNamespacedEvent({
+        namespace: 'default',
+        fieldSelector: 'involvedObject.name=view-target',
+      });
+    assert.equal(core.items.length, 1);
+    assert.equal(core.items[0]?.message, 'image verified');
+    assert.equal(core.items[0]?.reportingComponent, 'kubernaut.ai/dispatcher');
+    const viewed = await requestRaw(
+      cluster.server,
+      'GET',
+      '/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3Dview-target',
+    );
+    const list = JSON.parse(viewed.text) as {
+      kind: string;
+      items: { regarding?: { name: string }; involvedObject?: unknown }[];
+    };
+    assert.equal(list.kind, 'EventList');
+    assert.equal(list.items[0]?.regarding?.name, 'view-target');
+    assert.equal(list.items[0]?.involvedObject, undefined);
+    const patched = await requestRaw(
+      cluster.server,
+      'PATCH',
+      '/apis/events.k8s.io/v1/namespaces/default/events/viewed',
+      {
+        body: JSON.stringify({ note: 'patched through the view' }),
+        headers: { 'content-type': 'application/merge-patch+json' },
+      },
+    );
+    assert.equal((JSON.parse(patched.text) as { note?: string }).note, 'patched through the view');
+  });
+
   it('keeps immutable ConfigMaps immutable', async () => {
     const cm = await core.createNamespacedConfigMap({
       namespace: 'default',
