@@ -102,3 +102,93 @@ export function generateUid(): string {
 export function formatTimestamp(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+const TOTAL_ANNOTATION_LIMIT = 256 * 1024;
+
+export function validateAnnotations(annotations: unknown): StatusCause[] {
+  if (annotations === undefined || annotations === null) return [];
+  if (typeof annotations !== 'object' || Array.isArray(annotations)) {
+    return [
+      {
+        reason: 'FieldValueTypeInvalid',
+        field: 'metadata.annotations',
+        message: 'Invalid value: must be a map of strings',
+      },
+    ];
+  }
+  let size = 0;
+  for (const [key, value] of Object.entries(annotations as Record<string, unknown>)) {
+    size += key.length + (typeof value === 'string' ? value.length : 0);
+  }
+  return size > TOTAL_ANNOTATION_LIMIT
+    ? [
+        {
+          reason: 'FieldValueTooLong',
+          field: 'metadata.annotations',
+          message: `Too long: must have at most ${TOTAL_ANNOTATION_LIMIT} bytes`,
+        },
+      ]
+    : [];
+}
+
+interface OwnerRef {
+  apiVersion?: unknown;
+  kind?: unknown;
+  name?: unknown;
+  uid?: unknown;
+  controller?: unknown;
+}
+
+/** ValidateOwnerReferences: every reference complete, at most one controller. */
+export function validateOwnerReferences(refs: unknown): StatusCause[] {
+  if (refs === undefined || refs === null) return [];
+  if (!Array.isArray(refs)) {
+    return [
+      {
+        reason: 'FieldValueTypeInvalid',
+        field: 'metadata.ownerReferences',
+        message: 'Invalid value: must be a list',
+      },
+    ];
+  }
+  const causes: StatusCause[] = [];
+  const field = 'metadata.ownerReferences';
+  const blank = (v: unknown): boolean => typeof v !== 'string' || v === '';
+  const owners = refs as OwnerRef[];
+  for (const ref of owners) {
+    if (blank(ref.apiVersion))
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `${field}.apiVersion`,
+        message: 'Invalid value: "": version must not be empty',
+      });
+    if (blank(ref.kind))
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `${field}.kind`,
+        message: 'Invalid value: "": kind must not be empty',
+      });
+    if (blank(ref.name))
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `${field}.name`,
+        message: 'Invalid value: "": name must not be empty',
+      });
+    if (blank(ref.uid))
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `${field}.uid`,
+        message: 'Invalid value: "": uid must not be empty',
+      });
+  }
+  const controllers = owners.filter((r) => r.controller === true);
+  if (controllers.length > 1) {
+    const names = controllers.map((r) => `${String(r.kind)}/${String(r.name)}`).join(', ');
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field,
+      message: `Invalid value: ${JSON.stringify(owners)}: Only one reference can have Controller set to true. Found "true" in references for ${names}`,
+    });
+  }
+  return causes;
+}

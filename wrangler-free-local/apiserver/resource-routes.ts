@@ -7,19 +7,12 @@ import type { FaultInjector } from './fault-injector.ts';
 import { parseBody, sendJson, wantsTable } from './http-io.ts';
 import { buildMatcher, paginate } from './list-query.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
-import { applyJsonPatch, applyMergePatch } from './patch.ts';
 import { PATCH_TYPES, type ResourceService } from './resource-service.ts';
 import { formatApiVersion, type ResourceType } from './resource-type.ts';
-import { applyScale, buildScale } from './scale-subresource.ts';
+import { handleScale } from './scale-subresource.ts';
 import type { PodLogs } from './pod-logs.ts';
 import { handlePodSubresource } from './pod-subresources.ts';
-import {
-  newConflict,
-  newInvalid,
-  newMethodNotAllowed,
-  newStatusForCode,
-  StatusError,
-} from './status-error.ts';
+import { newInvalid, newMethodNotAllowed, newStatusForCode, StatusError } from './status-error.ts';
 import { renderTable } from './table.ts';
 import { serveWatch } from './watch-stream.ts';
 import {
@@ -159,10 +152,30 @@ function handleWrite(ctx: RouteContext, call: Call, verb: string): void {
         route.name ?? '',
         readDeleteOptions(call.query, call.body),
       );
-      sendObject(call, finished ? 200 : 202, object);
+      if (finished && !RETURNS_DELETED_OBJECT.has(route.type.kind)) {
+        sendJson(call.res, 200, renderDeletedStatus(route.view ?? route.type, object));
+      } else sendObject(call, finished ? 200 : 202, object);
       return;
     }
   }
+}
+
+/** Kinds whose REST storage answers a finished delete with the object (ReturnDeletedObject). */
+const RETURNS_DELETED_OBJECT = new Set(['Pod', 'Namespace', 'CustomResourceDefinition']);
+
+/** What most resources answer to a finished delete: a Success Status naming the object. */
+function renderDeletedStatus(t: ResourceType, obj: StoredObject): string {
+  const details: Record<string, string> = { name: obj.metadata.name };
+  if (t.group !== '') details['group'] = t.group;
+  details['kind'] = t.resource;
+  details['uid'] = obj.metadata.uid;
+  return JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details,
+  });
 }
 
 function sendObject(call: Call, code: number, obj: StoredObject, warnings: string[] = []): void {
@@ -359,54 +372,4 @@ function handleSubresource(ctx: RouteContext, call: Call, method: string): void 
     return;
   }
   throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
-}
-
-function handleScale(
-  ctx: RouteContext,
-  call: Call,
-  method: string,
-  scaleSpec: NonNullable<ResourceType['scale']>,
-): void {
-  const t = call.route.type;
-  const ns = call.route.namespace ?? '';
-  const name = call.route.name ?? '';
-  const current = ctx.service.get(t, ns, name);
-  const scale = buildScale(t, scaleSpec, current);
-  if (method === 'GET') {
-    sendJson(call.res, 200, JSON.stringify(scale));
-    return;
-  }
-  let wanted: StoredObject;
-  if (method === 'PUT') wanted = parseBody(call.body, '') as StoredObject;
-  else if (method === 'PATCH') {
-    const patch = parseBody(call.body, 'application/json');
-    const json = (call.req.headers['content-type'] ?? '').startsWith(PATCH_TYPES.json);
-    wanted = (json ? applyJsonPatch(scale, patch) : applyMergePatch(scale, patch)) as StoredObject;
-  } else
-    throw newMethodNotAllowed('the server does not allow this method on the requested resource');
-  const rv = wanted.metadata.resourceVersion;
-  if (rv !== '' && rv !== current.metadata.resourceVersion)
-    throw newConflict(
-      t,
-      name,
-      'the object has been modified; please apply your changes to the latest version and try again',
-    );
-  const replicas = (wanted['spec'] as { replicas?: unknown } | undefined)?.replicas;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw new StatusError(
-      422,
-      'Invalid',
-      `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
-    );
-  }
-  const result = ctx.service.update(
-    t,
-    ns,
-    name,
-    applyScale(scaleSpec, current, replicas),
-    readWriteOptions(call.query),
-    undefined,
-    false,
-  );
-  sendJson(call.res, 200, JSON.stringify(buildScale(t, scaleSpec, result.object)));
 }

@@ -1,6 +1,12 @@
 // The autoscaling/v1 Scale view of a workload or a CRD with a scale subresource.
 
+import { parseBody, sendJson } from './http-io.ts';
 import type { StoredObject } from './object-store.ts';
+import { applyJsonPatch, applyMergePatch } from './patch.ts';
+import { readWriteOptions } from './request-options.ts';
+import { PATCH_TYPES } from './resource-service.ts';
+import type { Call, RouteContext } from './resource-routes.ts';
+import { newConflict, newMethodNotAllowed, StatusError } from './status-error.ts';
 import type { ResourceType, ScaleSubresource } from './resource-type.ts';
 import { convertLabelSelector, formatLabelSelector } from './selectors.ts';
 import { evaluateJsonPath } from './table.ts';
@@ -57,4 +63,55 @@ export function applyScale(
   }
   current[parts[parts.length - 1] ?? 'replicas'] = replicas;
   return next;
+}
+
+/** GET, PUT and PATCH of `<resource>/scale`: the parent's replicas through a Scale. */
+export function handleScale(
+  ctx: RouteContext,
+  call: Call,
+  method: string,
+  scaleSpec: NonNullable<ResourceType['scale']>,
+): void {
+  const t = call.route.type;
+  const ns = call.route.namespace ?? '';
+  const name = call.route.name ?? '';
+  const current = ctx.service.get(t, ns, name);
+  const scale = buildScale(t, scaleSpec, current);
+  if (method === 'GET') {
+    sendJson(call.res, 200, JSON.stringify(scale));
+    return;
+  }
+  let wanted: StoredObject;
+  if (method === 'PUT') wanted = parseBody(call.body, '') as StoredObject;
+  else if (method === 'PATCH') {
+    const patch = parseBody(call.body, 'application/json');
+    const json = (call.req.headers['content-type'] ?? '').startsWith(PATCH_TYPES.json);
+    wanted = (json ? applyJsonPatch(scale, patch) : applyMergePatch(scale, patch)) as StoredObject;
+  } else
+    throw newMethodNotAllowed('the server does not allow this method on the requested resource');
+  const rv = wanted.metadata.resourceVersion;
+  if (rv !== '' && rv !== current.metadata.resourceVersion)
+    throw newConflict(
+      t,
+      name,
+      'the object has been modified; please apply your changes to the latest version and try again',
+    );
+  const replicas = (wanted['spec'] as { replicas?: unknown } | undefined)?.replicas;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+    throw new StatusError(
+      422,
+      'Invalid',
+      `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+    );
+  }
+  const result = ctx.service.update(
+    t,
+    ns,
+    name,
+    applyScale(scaleSpec, current, replicas),
+    readWriteOptions(call.query),
+    undefined,
+    false,
+  );
+  sendJson(call.res, 200, JSON.stringify(buildScale(t, scaleSpec, result.object)));
 }

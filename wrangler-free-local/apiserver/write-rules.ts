@@ -5,7 +5,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { admitBuiltinCreate, admitBuiltinUpdate } from './builtin-admission.ts';
 import { validateCrd, type CrdSpec } from './crd-types.ts';
-import { validateLabels, validateName } from './object-meta.ts';
+import {
+  validateAnnotations,
+  validateLabels,
+  validateName,
+  validateOwnerReferences,
+} from './object-meta.ts';
 import type { IncomingObject, ObjectMeta, StoredObject } from './object-store.ts';
 import { formatApiVersion, type PropagationPolicy, type ResourceType } from './resource-type.ts';
 import { applyDefaults, pruneUnknownFields, validateAgainstSchema } from './schema.ts';
@@ -119,6 +124,8 @@ export function admitObject(
   const causes: StatusCause[] = [
     ...validateName(obj.metadata.name, t.nameRule),
     ...validateLabels(obj.metadata.labels),
+    ...validateAnnotations(obj.metadata.annotations),
+    ...validateOwnerReferences(obj.metadata.ownerReferences),
   ];
   const warnings: string[] = [];
   if (t.schema !== undefined) {

@@ -352,6 +352,57 @@ describe('CRUD semantics (client-node)', () => {
     assert.equal(gone.code, 404);
   });
 
+  it('answers a finished delete with a Success Status, but pods with the object', async () => {
+    const cm = await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'gone' } },
+    });
+    const res = await requestRaw(
+      cluster.server,
+      'DELETE',
+      '/api/v1/namespaces/default/configmaps/gone',
+    );
+    assert.equal(res.status, 200);
+    assert.deepEqual(JSON.parse(res.text), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name: 'gone', kind: 'configmaps', uid: cm.metadata?.uid },
+    });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'gone-pod' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } },
+    });
+    const pod = await requestRaw(
+      cluster.server,
+      'DELETE',
+      '/api/v1/namespaces/default/pods/gone-pod',
+    );
+    assert.equal((JSON.parse(pod.text) as { kind: string }).kind, 'Pod');
+  });
+
+  it('validates ownerReferences: complete references, at most one controller', async () => {
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'a', uid: '1', controller: true };
+    const two = await catchStatus(() =>
+      core.createNamespacedConfigMap({
+        namespace: 'default',
+        body: {
+          metadata: { name: 'owned', ownerReferences: [ref, { ...ref, name: 'b', uid: '2' }] },
+        },
+      }),
+    );
+    assert.equal(two.code, 422);
+    assert.match(two.body.message, /Only one reference can have Controller set to true/);
+    const incomplete = await catchStatus(() =>
+      core.createNamespacedConfigMap({
+        namespace: 'default',
+        body: { metadata: { name: 'owned', ownerReferences: [{ ...ref, uid: '' }] } },
+      }),
+    );
+    assert.equal(incomplete.body.details?.causes?.[0]?.field, 'metadata.ownerReferences.uid');
+  });
+
   it('deletes with a uid precondition mismatch as 409 Conflict', async () => {
     await core.createNamespacedConfigMap({
       namespace: 'default',

@@ -387,12 +387,10 @@ describe('workload kinds', () => {
     );
     assert.equal(created.status, 201);
     assert.equal((JSON.parse(created.text) as { note?: string }).note, 'image verified');
-    const core = await cluster.kc
-      .makeApiClient(CoreV1Api)
-      .listNamespacedEvent({
-        namespace: 'default',
-        fieldSelector: 'involvedObject.name=view-target',
-      });
+    const core = await cluster.kc.makeApiClient(CoreV1Api).listNamespacedEvent({
+      namespace: 'default',
+      fieldSelector: 'involvedObject.name=view-target',
+    });
     assert.equal(core.items.length, 1);
     assert.equal(core.items[0]?.message, 'image verified');
     assert.equal(core.items[0]?.reportingComponent, 'kubernaut.ai/dispatcher');
