@@ -79,8 +79,7 @@ export class GarbageCollector {
     if (meta.deletionTimestamp !== undefined) {
       const f = meta.finalizers ?? [];
       if (f.includes('foregroundDeletion') || f.includes('orphan')) this.schedule(meta.uid);
-      if (e.storageKey === '/namespaces' && f.includes('kubernetes'))
-        this.scheduleNamespace(meta.name);
+      if (e.storageKey === '/namespaces') this.scheduleNamespace(meta.name);
     }
     if (e.type === 'ADDED') {
       // A dependent whose owner does not exist is collected, as the real GC does.
@@ -209,6 +208,11 @@ export class GarbageCollector {
                 n + (this.typeOf(k)?.namespaced === true ? this.store.list(k, name).length : 0),
               0,
             );
-    if (left === 0) this.service.removeFinalizer(nsType, ns, 'kubernetes');
+    if (left === 0) {
+      const finalizers = (
+        (ns['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? []
+      ).filter((f) => f !== 'kubernetes');
+      this.service.finalizeNamespace(nsType, name, finalizers);
+    }
   }
 }

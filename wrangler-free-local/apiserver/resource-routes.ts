@@ -363,6 +363,16 @@ function handleSubresource(ctx: RouteContext, call: Call, method: string): void 
       throw newMethodNotAllowed('the server does not allow this method on the requested resource');
     return;
   }
+  if (sub === 'finalize' && t.kind === 'Namespace' && t.group === '') {
+    if (method !== 'PUT')
+      throw newMethodNotAllowed('the server does not allow this method on the requested resource');
+    const body = parseBody(call.body, '') as { spec?: { finalizers?: unknown } };
+    const finalizers = Array.isArray(body.spec?.finalizers)
+      ? (body.spec.finalizers as string[])
+      : [];
+    sendObject(call, 200, ctx.service.finalizeNamespace(t, name, finalizers));
+    return;
+  }
   if (sub === 'scale' && t.scale !== undefined) {
     handleScale(ctx, call, method, t.scale);
     return;

@@ -23,6 +23,7 @@ import {
   checkNewFinalizers,
   checkTypeMeta,
   checkUpdatePrecondition,
+  hasPendingSpecFinalizers,
   isSameGenerationContent,
   isSameObject,
   orderFields,
@@ -200,7 +201,8 @@ export class ResourceService {
     if (
       next.metadata.deletionTimestamp !== undefined &&
       (next.metadata.finalizers ?? []).length === 0 &&
-      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0
+      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
+      !hasPendingSpecFinalizers(next)
     ) {
       this.store.remove(t.storageKey, next, rv);
     } else this.store.put(t.storageKey, next, rv);
@@ -283,7 +285,7 @@ export class ResourceService {
       if (grace > 0) return this.markPodTerminating(t, old, grace, opts.dryRun === true);
     }
     const finalizers = planDeleteFinalizers(t, old, opts.propagationPolicy ?? t.defaultPropagation);
-    if (finalizers.length === 0) {
+    if (finalizers.length === 0 && !hasPendingSpecFinalizers(old)) {
       if (opts.dryRun === true) return { object: old, finished: true };
       const rv = this.store.nextRv();
       const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } };
@@ -319,13 +321,20 @@ export class ResourceService {
     };
   }
 
+  /** The /finalize subresource of namespaces: replaces spec.finalizers. */
+  finalizeNamespace(t: ResourceType, name: string, finalizers: string[]): StoredObject {
+    const current = this.get(t, '', name);
+    const next = structuredClone(current);
+    next['spec'] = { ...(next['spec'] as object | undefined), finalizers };
+    return this.commitUpdate(t, next, current, { dryRun: false, fieldValidation: 'Ignore' });
+  }
+
   /** Removes one finalizer (for the garbage collector and namespace controller). */
   removeFinalizer(t: ResourceType, obj: StoredObject, finalizer: string): void {
     const current = this.store.get(t.storageKey, obj.metadata.namespace ?? '', obj.metadata.name);
     if (current?.metadata.finalizers?.includes(finalizer) !== true) return;
     const next = structuredClone(current);
     next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    if (t.kind === 'Namespace' && finalizer === 'kubernetes') next['spec'] = { finalizers: [] };
     this.commitUpdate(t, next, current, { dryRun: false, fieldValidation: 'Ignore' });
   }
 

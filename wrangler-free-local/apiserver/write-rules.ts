@@ -40,9 +40,18 @@ export const CRD_STORAGE_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 
 /** Finalizers the REST layer itself adds on delete, for the in-server controllers to clear. */
 const DELETE_FINALIZERS: Record<string, string> = {
-  Namespace: 'kubernetes',
   CustomResourceDefinition: 'customresourcecleanup.apiextensions.k8s.io',
 };
+
+/**
+ * A terminating namespace stays until its spec.finalizers (the namespace controller's
+ * `kubernetes`) are cleared through /finalize, besides its metadata.finalizers.
+ */
+export function hasPendingSpecFinalizers(o: StoredObject): boolean {
+  if (o.kind !== 'Namespace' || o.apiVersion !== 'v1') return false;
+  const finalizers = (o['spec'] as { finalizers?: unknown[] } | undefined)?.finalizers;
+  return Array.isArray(finalizers) && finalizers.length > 0;
+}
 
 export function refOf(
   t: ResourceType,

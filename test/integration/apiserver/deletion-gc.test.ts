@@ -257,6 +257,12 @@ describe('finalizers, garbage collection and namespace deletion', () => {
     await core.deleteNamespace({ name: 'doomed' });
     const terminating = await core.readNamespace({ name: 'doomed' });
     assert.equal(terminating.status?.phase, 'Terminating');
+    assert.deepEqual(
+      terminating.spec?.finalizers,
+      ['kubernetes'],
+      'the namespace controller finalizes through spec',
+    );
+    assert.equal(terminating.metadata?.finalizers, undefined);
     await assert.rejects(
       core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'y' } } }),
       /403/,
