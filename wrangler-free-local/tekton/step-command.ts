@@ -2,7 +2,7 @@
  * How a Tekton step becomes a container of the simulated kubelet. Tekton rewrites every
  * step's command to run under its entrypoint binary (`/tekton/bin/entrypoint`), which runs
  * the step and then writes the step's results into the termination message. Here the
- * simulated entrypoint (step-entrypoint.ts) is a host program run through the image's
+ * simulated entrypoint (step-entrypoint.js) is a host program run through the image's
  * `/bin/sh`, given the step as JSON:
  *
  * - a script is written to /tekton/scripts and run by its shebang's interpreter (Tekton's
@@ -20,7 +20,7 @@ import { resolveCommand, type LocalImage } from '../cluster/image-catalog.ts';
 
 /** Replaced by the container's root directory (KUBERNAUT_ROOT) inside the container. */
 export const ROOT_MARKER = '@@KUBERNAUT_ROOT@@';
-export const ENTRYPOINT_PROGRAM = join(import.meta.dirname, 'step-entrypoint.ts');
+export const ENTRYPOINT_PROGRAM = join(import.meta.dirname, 'step-entrypoint.js');
 
 export interface EntrypointSpec {
   /** The step's command line (host argv), unless it is a script. */
