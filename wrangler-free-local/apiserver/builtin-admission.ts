@@ -8,6 +8,11 @@ import { removeKey } from './patch.ts';
 import type { StatusCause } from './status-error.ts';
 import { validateEventCreate } from './event-validation.ts';
 import { validateName } from './object-meta.ts';
+import {
+  validateLease,
+  validatePersistentVolumeClaim,
+  validatePodSpecDetails,
+} from './pod-spec-rules.ts';
 
 type JsonMap = Record<string, unknown>;
 
@@ -80,6 +85,7 @@ function validatePodSpec(spec: JsonMap, path: string, restartPolicies: string[])
       }
     });
   }
+  causes.push(...validatePodSpecDetails(spec, path));
   const policy = spec['restartPolicy'];
   if (typeof policy !== 'string' || !restartPolicies.includes(policy)) {
     const valid = restartPolicies.map((p) => `"${p}"`).join(', ');
@@ -238,7 +244,9 @@ export function admitBuiltinCreate(kind: string, obj: StoredObject): StatusCause
       return [];
     case 'PersistentVolumeClaim':
       obj['status'] = { phase: 'Pending' };
-      return [];
+      return validatePersistentVolumeClaim(obj);
+    case 'Lease':
+      return validateLease(obj);
     case 'Event':
       return validateEventCreate(obj);
     default:
@@ -325,6 +333,8 @@ export function admitBuiltinUpdate(
       return checkImmutableData(obj, old);
     case 'ConfigMap':
       return checkImmutableData(obj, old);
+    case 'Lease':
+      return validateLease(obj);
     case 'Namespace':
       obj['spec'] = old['spec'];
       return [];
