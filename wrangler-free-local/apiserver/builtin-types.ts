@@ -184,7 +184,6 @@ export function listBuiltinTypes(): ResourceType[] {
       categories: ['api-extensions'],
       hasStatus: true,
       tracksGeneration: true,
-      strategicMerge: false,
     }),
   ];
 }
