@@ -20,6 +20,7 @@ import { ReplicaSetController } from './cluster/replicaset-controller.ts';
 import { Kubelet } from './cluster/kubelet.ts';
 import { registerNodes } from './cluster/nodes.ts';
 import { TektonController } from './tekton/tekton-controller.ts';
+import { poolConnections } from '../src/kube/pool-connections.ts';
 import { SharedInformers } from '../src/kube/shared-informers.ts';
 
 export const PROJECT_CRD_DIR = join(import.meta.dirname, '../manifests/crds');
@@ -57,7 +58,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.faults ? { faults: options.faults } : {}),
   });
-  const kc = buildKubeConfig(server);
+  const kc = poolConnections(buildKubeConfig(server));
   const nodes = options.nodes ?? ['local-node-1', 'local-node-2'];
   const catalog = options.catalog ?? new ImageCatalog();
   await registerNodes(kc.makeApiClient(CoreV1Api), nodes);

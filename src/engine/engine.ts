@@ -23,6 +23,7 @@ import { digestPinningCheck, type StepStartCheck } from '../backends/jobs/step-s
 import { createEventRecorder } from '../kube/event-recorder.ts';
 import { KubeGateway } from '../kube/kube-gateway.ts';
 import { LabelIndex } from '../kube/label-index.ts';
+import { poolConnections } from '../kube/pool-connections.ts';
 import { SharedInformers } from '../kube/shared-informers.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -53,7 +54,8 @@ export class Engine {
   private synced = false;
 
   constructor(options: EngineOptions) {
-    const { kc, logger, metrics } = options;
+    const { logger, metrics } = options;
+    const kc = poolConnections(options.kc);
     const gateway = new KubeGateway(kc, (verb, resource, code) => {
       metrics.kubeRequests.inc({ verb, resource, code: String(code) });
     });

@@ -1,5 +1,6 @@
 /** The KubeConfig of a real cluster: KUBECONFIG when set, else the in-cluster service account. */
 import { KubeConfig } from '@kubernetes/client-node';
+import { poolConnections } from './pool-connections.ts';
 
 export function loadClusterKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
@@ -8,5 +9,5 @@ export function loadClusterKubeConfig(): KubeConfig {
   if (!kc.getCurrentCluster()) {
     throw new Error('no Kubernetes cluster configured: set KUBECONFIG or run inside a pod');
   }
-  return kc;
+  return poolConnections(kc);
 }

@@ -3,13 +3,13 @@
  * SharedInformerFactory): the local cluster's controllers all read pods, but the API
  * server sees one pod watch.
  */
-import type {
-  KubeConfig,
-  KubernetesObject,
-  ListPromise,
-  ObjectCache,
-} from '@kubernetes/client-node';
-import { startInformer, type InformerEvent, type InformerHandle } from './informer.ts';
+import type { KubeConfig, KubernetesObject, ListPromise } from '@kubernetes/client-node';
+import {
+  startInformer,
+  type InformerEvent,
+  type InformerHandle,
+  type ObjectCache,
+} from './informer.ts';
 
 export type InformerHandler<T> = (event: InformerEvent, object: T) => void;
 

@@ -21,7 +21,8 @@ import {
   createEventRecorder,
   type EventRecorder,
 } from '../../src/kube/event-recorder.ts';
-import { ignoreNotFound } from '../../src/kube/errors.ts';
+import { ignoreNotFound, statusCodeOf } from '../../src/kube/errors.ts';
+import { retryOnError } from '../../src/kube/retry.ts';
 import type { SharedInformer, SharedInformers } from '../../src/kube/shared-informers.ts';
 import { mergePatch } from '../../src/kube/patch-options.ts';
 import { resolveContainerEnv } from './container-env.ts';
@@ -105,7 +106,12 @@ export class Kubelet {
     const run: PodRun = { stopped: false };
     this.runs.set(pod.metadata.uid, run);
     if ((pod.spec?.restartPolicy ?? 'Always') === 'Always') {
-      await this.reportLongRunning(pod);
+      try {
+        await this.reportLongRunning(pod);
+      } catch (error) {
+        this.runs.delete(pod.metadata.uid); // let the queue's retry report it again
+        throw error;
+      }
     } else {
       run.done = this.runToCompletion(pod, run).catch((error: unknown) =>
         this.options.onError?.(error),
@@ -316,8 +322,13 @@ export class Kubelet {
   private async patchStatus(pod: V1Pod, status: object): Promise<void> {
     const name = pod.metadata?.name ?? '';
     const namespace = pod.metadata?.namespace ?? 'default';
+    // A kubelet's status manager retries until the API server takes the status.
     await ignoreNotFound(
-      this.core.patchNamespacedPodStatus({ name, namespace, body: { status } }, mergePatch),
+      retryOnError(
+        () => this.core.patchNamespacedPodStatus({ name, namespace, body: { status } }, mergePatch),
+        // A merge patch carries no resourceVersion, so even a 409 is safe to send again.
+        { attempts: 20, retriable: (error) => statusCodeOf(error) !== 404 },
+      ),
     );
   }
 

@@ -1,5 +1,5 @@
 /** The V1 engine on a local cluster, with helpers to submit runs and await their end. */
-import type { BatchV1Api} from '@kubernetes/client-node';
+import type { BatchV1Api } from '@kubernetes/client-node';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   TERMINAL_RUN_PHASES,
