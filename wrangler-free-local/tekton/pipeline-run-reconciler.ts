@@ -8,7 +8,6 @@ import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import type { ReconcileResult } from '../../src/engine/work-queue.ts';
 import { isAlreadyExistsOrConflict } from '../../src/kube/errors.ts';
 import type { EventRecorder } from '../../src/kube/event-recorder.ts';
-import { controllerReference } from '../cluster/owned-by.ts';
 import { isDone, succeeded } from './conditions.ts';
 import { checkPipelineRun, referencedTasks, type RunFailure } from './pipeline-run-checks.ts';
 import { planPipelineRun, type PipelineRunPlan } from './pipeline-run-plan.ts';
@@ -22,7 +21,7 @@ import {
 } from './tekton-api.ts';
 import type { PipelineRun, PipelineSpec, TaskRun } from './types.ts';
 import { TEKTON_API_VERSION } from './types.ts';
-import { claimsFor } from './workspaces.ts';
+import { createClaims } from './create-claims.ts';
 
 export interface PipelineRunContext {
   core: CoreV1Api;
@@ -62,7 +61,12 @@ export async function reconcilePipelineRun(
     await failRun(context, run, resolved, now);
     return undefined;
   }
-  await createClaims(context, run);
+  const refused = await createClaims(context.core, target(run), run.spec?.workspaces ?? []);
+  if (refused) {
+    const error = `Failed to create PVC for PipelineRun ${run.metadata.namespace ?? 'default'}/${run.metadata.name ?? ''} correctly: ${refused}`;
+    await failRun(context, run, { reason: 'CouldntCreateWorkspacePVC', error }, now);
+    return undefined;
+  }
   const plan = planPipelineRun(run, resolved.spec, context.taskRunsOf(run), now);
   await carryOut(context, run, plan, now);
   return plan.requeueAtMs === undefined ? undefined : { requeueAtMs: plan.requeueAtMs };
@@ -81,17 +85,6 @@ async function failRun(
     conditions: succeeded(run.status, 'False', failure.reason, failure.error, now),
   });
   context.events.record(target(run), 'Warning', failure.reason, failure.error);
-}
-
-/** The PVCs of volumeClaimTemplate workspaces, owned by the run so they go with it. */
-async function createClaims(context: PipelineRunContext, run: PipelineRun): Promise<void> {
-  const namespace = run.metadata?.namespace ?? 'default';
-  for (const claim of claimsFor(run.spec?.workspaces ?? [], run.metadata?.uid ?? '', namespace)) {
-    claim.metadata = { ...claim.metadata, ownerReferences: [controllerReference(target(run))] };
-    await context.core
-      .createNamespacedPersistentVolumeClaim({ namespace, body: claim })
-      .catch(ignoreExists);
-  }
 }
 
 async function carryOut(

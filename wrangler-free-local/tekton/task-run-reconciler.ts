@@ -8,14 +8,13 @@ import type { ReconcileResult } from '../../src/engine/work-queue.ts';
 import { ignoreNotFound, isAlreadyExistsOrConflict } from '../../src/kube/errors.ts';
 import type { EventRecorder } from '../../src/kube/event-recorder.ts';
 import type { LocalImage } from '../cluster/image-catalog.ts';
-import { controllerReference } from '../cluster/owned-by.ts';
 import { isDone, succeeded } from './conditions.ts';
 import { buildTaskRunPod, podNameOf, validateTaskRun } from './task-run-pod.ts';
 import { planTaskRun } from './task-run-plan.ts';
 import { getTekton, writeStatus, type LatestObjects } from './tekton-api.ts';
 import type { TaskRun, TaskSpec } from './types.ts';
 import { TEKTON_API_VERSION } from './types.ts';
-import { claimsFor } from './workspaces.ts';
+import { createClaims } from './create-claims.ts';
 
 export interface TaskRunContext {
   core: CoreV1Api;
@@ -40,12 +39,11 @@ export async function reconcileTaskRun(
   if (!taskRun?.metadata?.uid || taskRun.metadata.deletionTimestamp || isDone(taskRun.status))
     return undefined;
   const now = new Date();
-  const resolved = await resolveTaskSpec(context, taskRun);
+  const resolved = await prepareTaskRun(context, taskRun);
   if ('error' in resolved) {
     await fail(context, taskRun, resolved, now);
     return undefined;
   }
-  await createClaims(context, taskRun);
   const namespace = taskRun.metadata.namespace ?? 'default';
   const pod = context.getPod(namespace, podNameOf(taskRun));
   const plan = planTaskRun(taskRun, resolved.spec, pod, now);
@@ -78,6 +76,22 @@ function ignoreExists(error: unknown): void {
 interface Failure {
   reason: string;
   error: string;
+}
+
+/** The resolved, validated Task spec, once the TaskRun's own workspace PVCs exist. */
+async function prepareTaskRun(
+  context: TaskRunContext,
+  taskRun: TaskRun,
+): Promise<{ spec: TaskSpec } | Failure> {
+  const resolved = await resolveTaskSpec(context, taskRun);
+  if ('error' in resolved) return resolved;
+  const refused = await createClaims(context.core, target(taskRun), taskRun.spec?.workspaces ?? []);
+  if (!refused) return resolved;
+  const name = `${taskRun.metadata?.namespace ?? 'default'}/${taskRun.metadata?.name ?? ''}`;
+  return {
+    reason: 'CouldntCreateWorkspacePVC',
+    error: `Failed to create PVC for TaskRun ${name} correctly: ${refused}`,
+  };
 }
 
 /** The Task's spec (stored in the status once resolved, as Tekton does), validated. */
@@ -114,18 +128,6 @@ async function fetchTaskSpec(
   if (!name) return undefined;
   return (await getTekton(context.custom, 'tasks', taskRun.metadata?.namespace ?? 'default', name))
     ?.spec;
-}
-
-/** PVCs of the TaskRun's own volumeClaimTemplate workspaces, owned by the TaskRun. */
-async function createClaims(context: TaskRunContext, taskRun: TaskRun): Promise<void> {
-  const namespace = taskRun.metadata?.namespace ?? 'default';
-  const claims = claimsFor(taskRun.spec?.workspaces ?? [], taskRun.metadata?.uid ?? '', namespace);
-  for (const claim of claims) {
-    claim.metadata = { ...claim.metadata, ownerReferences: [controllerReference(target(taskRun))] };
-    await context.core
-      .createNamespacedPersistentVolumeClaim({ namespace, body: claim })
-      .catch(ignoreExists);
-  }
 }
 
 async function fail(

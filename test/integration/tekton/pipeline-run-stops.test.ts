@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { waitForDeletion } from '../../fixtures/wait-for-object.ts';
 import { startTestLocalCluster, type TestLocalCluster } from '../cluster/start-local-cluster.ts';
 import {
   applyTekton,
@@ -8,7 +7,9 @@ import {
   getTaskRun,
   patchPipelineRun,
   registerShellImages,
+  podsLister,
   waitForEvent,
+  waitForGone,
   waitForPipelineRun,
 } from './tekton-cluster.ts';
 
@@ -69,10 +70,11 @@ describe('simulated Tekton: stopping PipelineRuns', () => {
       taskRun.spec?.statusMessage,
       'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.',
     );
-    await waitForDeletion(
-      cluster.kc,
-      { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'cancel-me-long-pod' },
+    await waitForGone(
+      cluster,
       '/api/v1/namespaces/default/pods',
+      'cancel-me-long-pod',
+      podsLister(cluster),
     );
     const cancelled = await getTaskRun(cluster, 'cancel-me-long');
     assert.equal(conditionOf(cancelled)?.reason, 'TaskRunCancelled');
@@ -97,10 +99,11 @@ describe('simulated Tekton: stopping PipelineRuns', () => {
       taskRun.spec?.statusMessage,
       'TaskRun cancelled as the PipelineRun it belongs to has timed out.',
     );
-    await waitForDeletion(
-      cluster.kc,
-      { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'too-slow-long-pod' },
+    await waitForGone(
+      cluster,
       '/api/v1/namespaces/default/pods',
+      'too-slow-long-pod',
+      podsLister(cluster),
     );
   });
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
-import { waitForDeletion } from '../../fixtures/wait-for-object.ts';
 import type { TaskRun } from '../../../wrangler-free-local/tekton/types.ts';
 import {
   digestOf,
@@ -12,7 +11,9 @@ import {
   applyTekton,
   conditionOf,
   getTaskRun,
+  podsLister,
   registerShellImages,
+  waitForGone,
   waitForPipelineRun,
 } from './tekton-cluster.ts';
 
@@ -264,7 +265,12 @@ describe('simulated Tekton: PipelineRuns', () => {
       metadata: { name: 'short-lived' },
       spec: {
         workspaces: [
-          { name: 'ws', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } },
+          {
+            name: 'ws',
+            volumeClaimTemplate: {
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+            },
+          },
         ],
         pipelineSpec: {
           workspaces: [{ name: 'ws' }],
@@ -293,22 +299,31 @@ describe('simulated Tekton: PipelineRuns', () => {
       namespace: 'default',
       name: 'short-lived',
     });
-    const gone = (apiVersion: string, kind: string, name: string, path: string) =>
-      waitForDeletion(cluster.kc, { apiVersion, kind, namespace: 'default', name }, path);
+    const custom = cluster.kc.makeApiClient(CustomObjectsApi);
+    const taskRuns = (fieldSelector: string) =>
+      custom.listNamespacedCustomObject({
+        group: 'tekton.dev',
+        version: 'v1',
+        plural: 'taskruns',
+        namespace: 'default',
+        fieldSelector,
+      }) as Promise<{ items: unknown[] }>;
+    const claims = (fieldSelector: string) =>
+      cluster.core.listNamespacedPersistentVolumeClaim({ namespace: 'default', fieldSelector });
     await Promise.all([
-      gone(
-        'tekton.dev/v1',
-        'TaskRun',
-        'short-lived-touch',
+      waitForGone(
+        cluster,
         '/apis/tekton.dev/v1/namespaces/default/taskruns',
+        'short-lived-touch',
+        taskRuns,
       ),
-      gone('v1', 'Pod', 'short-lived-touch-pod', '/api/v1/namespaces/default/pods'),
-      gone(
-        'v1',
-        'PersistentVolumeClaim',
-        claim,
-        '/api/v1/namespaces/default/persistentvolumeclaims',
+      waitForGone(
+        cluster,
+        '/api/v1/namespaces/default/pods',
+        'short-lived-touch-pod',
+        podsLister(cluster),
       ),
+      waitForGone(cluster, '/api/v1/namespaces/default/persistentvolumeclaims', claim, claims),
     ]);
   });
 

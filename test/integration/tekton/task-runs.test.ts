@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
 import { mergePatch } from '../../../src/kube/patch-options.ts';
-import { waitForDeletion } from '../../fixtures/wait-for-object.ts';
 import {
   scriptImage,
   startTestLocalCluster,
@@ -12,7 +11,9 @@ import {
   applyTekton,
   conditionOf,
   registerShellImages,
+  podsLister,
   waitForEvent,
+  waitForGone,
   waitForPipelineRun,
   waitForTaskRun,
 } from './tekton-cluster.ts';
@@ -155,10 +156,11 @@ describe('simulated Tekton: TaskRuns', () => {
     const run = await waitForTaskRun(cluster, 'stop-me');
     assert.equal(conditionOf(run)?.reason, 'TaskRunCancelled');
     assert.equal(conditionOf(run)?.message, 'TaskRun "stop-me" was cancelled.');
-    await waitForDeletion(
-      cluster.kc,
-      { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'stop-me-pod' },
+    await waitForGone(
+      cluster,
       '/api/v1/namespaces/default/pods',
+      'stop-me-pod',
+      podsLister(cluster),
     );
   });
 
@@ -223,5 +225,32 @@ describe('simulated Tekton: TaskRuns', () => {
       ],
     );
     assert.deepEqual(run.status?.results, [{ name: 'after', type: 'string', value: 'ran' }]);
+  });
+
+  it('fails a run whose volumeClaimTemplate the API server refuses with CouldntCreateWorkspacePVC', async () => {
+    await applyTekton(cluster, {
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
+      metadata: { name: 'bad-claim' },
+      spec: {
+        // No storage request: a PVC the API server rejects as invalid.
+        workspaces: [
+          { name: 'ws', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } },
+        ],
+        pipelineSpec: {
+          workspaces: [{ name: 'ws' }],
+          tasks: [
+            { name: 'a', taskSpec: { steps: [{ image: 'mirror.gcr.io/alpine', script: 'true' }] } },
+          ],
+        },
+      },
+    });
+    const run = await waitForPipelineRun(cluster, 'bad-claim');
+    assert.equal(conditionOf(run)?.reason, 'CouldntCreateWorkspacePVC');
+    assert.match(
+      conditionOf(run)?.message ?? '',
+      /^Failed to create PVC for PipelineRun default\/bad-claim correctly: .*storage/,
+    );
+    assert.equal(run.status?.childReferences, undefined, 'no TaskRun was created');
   });
 });

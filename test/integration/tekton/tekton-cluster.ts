@@ -161,3 +161,54 @@ export async function waitForEvent(
     request?.abort();
   }
 }
+
+type Lister = (fieldSelector: string) => Promise<{
+  metadata?: { resourceVersion?: string };
+  items: unknown[];
+}>;
+
+/**
+ * Waits until an object is gone: list it by name (none means gone already), then watch from
+ * the list's resourceVersion for its DELETED event. (The fixture's waitForDeletion reads
+ * through KubernetesObjectApi, which can hold the API server's close for a minute.)
+ */
+export async function waitForGone(
+  cluster: TestLocalCluster,
+  collectionPath: string,
+  name: string,
+  list: Lister,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const fieldSelector = `metadata.name=${name}`;
+  const current = await list(fieldSelector);
+  if (current.items.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  let settle: (error?: Error) => void = () => undefined;
+  const gone = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error ? reject(error) : resolve());
+    timer = setTimeout(() => {
+      settle(new Error(`${collectionPath}/${name} still exists after ${String(timeoutMs)} ms`));
+    }, timeoutMs);
+  });
+  const controller = await new Watch(cluster.kc).watch(
+    collectionPath,
+    { fieldSelector, resourceVersion: current.metadata?.resourceVersion },
+    (type: string) => {
+      if (type === 'DELETED') settle();
+    },
+    (error: unknown) => {
+      if (error) settle(error instanceof Error ? error : new Error(JSON.stringify(error)));
+    },
+  );
+  try {
+    await gone;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
+
+export const podsLister =
+  (cluster: TestLocalCluster): Lister =>
+  (fieldSelector) =>
+    cluster.core.listNamespacedPod({ namespace: 'default', fieldSelector });
