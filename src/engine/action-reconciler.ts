@@ -18,6 +18,7 @@ import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { KubeGateway } from '../kube/kube-gateway.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { WrittenVersions } from './written-versions.ts';
 
 export interface ActionReconcilerDeps {
   getAction(namespace: string, name: string): KubernetesObject | undefined;
@@ -41,9 +42,14 @@ export class ActionReconciler {
     this.deps = deps;
   }
 
+  private readonly written = new WrittenVersions();
+
   async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const [namespace = '', name = ''] = key.split('/');
-    const parsed = actionExecutionSchema.safeParse(this.deps.getAction(namespace, name));
+    const cached = this.deps.getAction(namespace, name);
+    if (!cached) this.written.forget(key);
+    if (this.written.isStale(key, cached?.metadata?.resourceVersion)) return undefined;
+    const parsed = actionExecutionSchema.safeParse(cached);
     if (!parsed.success) return undefined;
     const action = parsed.data;
     const phase = action.status?.phase;
@@ -185,6 +191,10 @@ export class ActionReconciler {
     };
     if (isDeepStrictEqual(status, action.status)) return;
     await this.deps.gateway.replaceActionStatus({ ...action, status });
+    this.written.wrote(
+      `${action.metadata.namespace ?? ''}/${action.metadata.name ?? ''}`,
+      action.metadata.resourceVersion,
+    );
   }
 }
 

@@ -20,7 +20,7 @@ import {
 } from '../api/labels.ts';
 import type { WorkspaceOptions } from '../backends/jobs/build-workspace-claim.ts';
 import { digestPinningCheck, type StepStartCheck } from '../backends/jobs/step-start-check.ts';
-import { createEventRecorder } from '../kube/event-recorder.ts';
+import { createEventRecorder, type EventRecorder } from '../kube/event-recorder.ts';
 import { KubeGateway } from '../kube/kube-gateway.ts';
 import { LabelIndex } from '../kube/label-index.ts';
 import { poolConnections } from '../kube/pool-connections.ts';
@@ -52,6 +52,7 @@ export class Engine {
   private readonly runQueue: WorkQueue;
   private readonly actionQueue: WorkQueue;
   private synced = false;
+  private readonly events: EventRecorder;
 
   constructor(options: EngineOptions) {
     const { logger, metrics } = options;
@@ -104,6 +105,7 @@ export class Engine {
         logger.debug({ err: error }, 'event not recorded');
       },
     );
+    this.events = events;
     const now = options.now ?? (() => new Date());
 
     const runReconciler = new RunReconciler({
@@ -185,6 +187,7 @@ export class Engine {
   /** Resolves when both queues are idle (tests and graceful shutdown). */
   async idle(): Promise<void> {
     await Promise.all([this.runQueue.onIdle(), this.actionQueue.onIdle()]);
+    await this.events.flush();
   }
 
   async stop(): Promise<void> {

@@ -27,6 +27,7 @@ import type { Effect } from '../workflow/plan-types.ts';
 import type { ReconcileResult } from './work-queue.ts';
 import { observeAttempt } from './observe-attempt.ts';
 import { failInvalidRun } from './fail-invalid-run.ts';
+import { WrittenVersions } from './written-versions.ts';
 
 export interface RunReconcilerDeps {
   getRun(namespace: string, name: string): KubernetesObject | undefined;
@@ -50,9 +51,14 @@ export class RunReconciler {
     this.deps = deps;
   }
 
+  private readonly written = new WrittenVersions();
+
   async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const [namespace = '', name = ''] = key.split('/');
-    let raw: unknown = this.deps.getRun(namespace, name);
+    const cached = this.deps.getRun(namespace, name);
+    if (!cached) this.written.forget(key);
+    if (this.written.isStale(key, cached?.metadata?.resourceVersion)) return undefined;
+    let raw: unknown = cached;
     for (let attempt = 0; raw !== undefined; attempt++) {
       const outcome = await this.reconcileOnce(raw);
       if (outcome !== 'conflict') return outcome;
@@ -144,6 +150,10 @@ export class RunReconciler {
     if (isDeepStrictEqual(previous, status)) return undefined;
     try {
       await this.deps.gateway.replaceRunStatus({ ...run, status });
+      this.written.wrote(
+        `${run.metadata.namespace ?? ''}/${run.metadata.name ?? ''}`,
+        run.metadata.resourceVersion,
+      );
     } catch (error) {
       if (statusCodeOf(error) === 409) return 'conflict';
       throw error;

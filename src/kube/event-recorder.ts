@@ -12,6 +12,8 @@ export interface EventTarget {
 
 export interface EventRecorder {
   record(target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /** Resolves when every Event recorded so far was written (or failed). */
+  flush(): Promise<void>;
 }
 
 export type CreateEvent = (namespace: string, event: CoreV1Event) => Promise<unknown>;
@@ -22,7 +24,11 @@ export function createEventRecorder(
   onError: (error: unknown) => void = () => undefined,
 ): EventRecorder {
   let sequence = 0;
+  const pending = new Set<Promise<unknown>>();
   return {
+    async flush() {
+      await Promise.all(pending);
+    },
     record(target, type, reason, message) {
       const namespace = target.metadata?.namespace ?? 'default';
       const name = target.metadata?.name ?? 'unknown';
@@ -51,7 +57,10 @@ export function createEventRecorder(
         lastTimestamp: now,
         count: 1,
       };
-      create(namespace, event).catch(onError);
+      const write = create(namespace, event)
+        .catch(onError)
+        .finally(() => pending.delete(write));
+      pending.add(write);
     },
   };
 }

@@ -8,11 +8,13 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, type BenchRow } from './harness.ts';
 import { benchApiServer } from './apiserver.bench.ts';
+import { benchEngine } from './engine.bench.ts';
 import { benchPlanner } from './planner.bench.ts';
 
 const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   planner: benchPlanner,
   apiserver: benchApiServer,
+  engine: benchEngine,
 };
 
 const wanted = process.argv.slice(2);
