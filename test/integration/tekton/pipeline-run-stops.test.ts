@@ -10,6 +10,7 @@ import {
   podsLister,
   waitForEvent,
   waitForGone,
+  waitForPodProcessesToEnd,
   waitForPipelineRun,
 } from './tekton-cluster.ts';
 
@@ -76,6 +77,7 @@ describe('simulated Tekton: stopping PipelineRuns', () => {
       'cancel-me-long-pod',
       podsLister(cluster),
     );
+    await waitForPodProcessesToEnd(cluster, 'cancel-me-long-pod');
     const cancelled = await getTaskRun(cluster, 'cancel-me-long');
     assert.equal(conditionOf(cancelled)?.reason, 'TaskRunCancelled');
   });
@@ -105,6 +107,7 @@ describe('simulated Tekton: stopping PipelineRuns', () => {
       'too-slow-long-pod',
       podsLister(cluster),
     );
+    await waitForPodProcessesToEnd(cluster, 'too-slow-long-pod');
   });
 
   it('times a task out (pipeline task timeout) with TaskRunTimeout, which fails the run', async () => {
@@ -123,5 +126,12 @@ describe('simulated Tekton: stopping PipelineRuns', () => {
       conditionOf(taskRun)?.message,
       'TaskRun "task-timeout-long" failed to finish within "500ms"',
     );
+    await waitForGone(
+      cluster,
+      '/api/v1/namespaces/default/pods',
+      'task-timeout-long-pod',
+      podsLister(cluster),
+    );
+    await waitForPodProcessesToEnd(cluster, 'task-timeout-long-pod');
   });
 });

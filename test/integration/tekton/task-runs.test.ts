@@ -14,6 +14,7 @@ import {
   podsLister,
   waitForEvent,
   waitForGone,
+  waitForPodProcessesToEnd,
   waitForPipelineRun,
   waitForTaskRun,
 } from './tekton-cluster.ts';
@@ -162,6 +163,7 @@ describe('simulated Tekton: TaskRuns', () => {
       'stop-me-pod',
       podsLister(cluster),
     );
+    await waitForPodProcessesToEnd(cluster, 'stop-me-pod');
   });
 
   it('rejects an invalid pipeline (a runAfter cycle) with PipelineValidationFailed, a missing Pipeline with CouldntGetPipeline', async () => {

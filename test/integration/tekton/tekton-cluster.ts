@@ -1,4 +1,6 @@
 /** Helpers for the simulated Tekton tests: apply Tekton YAML, wait for runs, shell images. */
+import { existsSync, watch } from 'node:fs';
+import { join } from 'node:path';
 import {
   CustomObjectsApi,
   Watch,
@@ -212,3 +214,35 @@ export const podsLister =
   (cluster: TestLocalCluster): Lister =>
   (fieldSelector) =>
     cluster.core.listNamespacedPod({ namespace: 'default', fieldSelector });
+
+/**
+ * Waits until the kubelet is done with a deleted pod: it removes the pod's sandbox directory
+ * once the pod's processes have ended (watched with fs.watch, no polling). A test that stops
+ * a pod waits for this so that the cluster does not close under a process still exiting.
+ */
+export async function waitForPodProcessesToEnd(
+  cluster: TestLocalCluster,
+  pod: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const parent = join(cluster.stateDir, 'pods', 'default');
+  const sandbox = join(parent, pod);
+  if (!existsSync(parent)) return;
+  const watcher = watch(parent);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`the kubelet still runs pod ${pod} after ${String(timeoutMs)} ms`));
+      }, timeoutMs);
+      const check = (): void => {
+        if (existsSync(sandbox)) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      watcher.on('change', check);
+      check();
+    });
+  } finally {
+    watcher.close();
+  }
+}
