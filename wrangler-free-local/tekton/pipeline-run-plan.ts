@@ -3,9 +3,16 @@
  * TaskRuns to create or cancel and the status to write, with Tekton's reasons and messages
  * (pkg/reconciler/pipelinerun/resources/pipelinerunstate.go).
  */
-import { createHash } from 'node:crypto';
 import { succeeded, succeededCondition } from './conditions.ts';
-import { deadlineOf } from './duration.ts';
+import { taskRunName } from './child-names.ts';
+import {
+  cancellations,
+  finalCondition,
+  runningMessage,
+  stopsOf,
+  type Counts,
+  type Stops,
+} from './pipeline-run-stops.ts';
 import { readyTasks } from './pipeline-dag.ts';
 import { pipelineVariables, withTaskContext } from './pipeline-variables.ts';
 import { substituteWhen, whenAllows } from './when-expressions.ts';
@@ -44,71 +51,6 @@ function stateOf(taskRun: TaskRun): TaskState {
   if (condition?.status === 'True') return 'succeeded';
   if (condition?.status !== 'False') return 'running';
   return condition.reason === 'TaskRunCancelled' ? 'cancelled' : 'failed';
-}
-
-const TIMED_OUT_MESSAGE = 'TaskRun cancelled as the PipelineRun it belongs to has timed out.';
-const CANCELLED_MESSAGE = 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.';
-
-/** What stops the run, as Tekton's PipelineRunFacts tell it. */
-interface Stops {
-  pipelineDeadline?: number;
-  tasksDeadline?: number;
-  pipelineTimedOut: boolean;
-  tasksTimedOut: boolean;
-  /** spec.status Cancelled: everything stops now, finally included. */
-  hardCancelled: boolean;
-  /** Cancelled or CancelledRunFinally: running DAG tasks are cancelled. */
-  cancelDag: boolean;
-  /** No DAG task starts any more (finally tasks may). */
-  stopDag: boolean;
-  skipReason: string;
-}
-
-function stopsOf(run: PipelineRun, startTime: string, now: Date): Stops {
-  const timeouts = run.spec?.timeouts ?? {};
-  const pipelineDeadline = deadlineOf(startTime, timeouts.pipeline);
-  const tasksDeadline = timeouts.tasks ? deadlineOf(startTime, timeouts.tasks) : undefined;
-  const pipelineTimedOut = pipelineDeadline !== undefined && now.getTime() >= pipelineDeadline;
-  const tasksTimedOut = tasksDeadline !== undefined && now.getTime() >= tasksDeadline;
-  const specStatus = run.spec?.status;
-  const hardCancelled = specStatus === 'Cancelled';
-  const cancelDag = hardCancelled || specStatus === 'CancelledRunFinally';
-  const gracefullyStopped = specStatus === 'StoppedRunFinally';
-  const reasons: [boolean, string][] = [
-    [pipelineTimedOut, 'PipelineRun timeout has been reached'],
-    [tasksTimedOut, 'PipelineRun Tasks timeout has been reached'],
-    [cancelDag, 'PipelineRun was gracefully cancelled'],
-    [gracefullyStopped, 'PipelineRun was gracefully stopped'],
-  ];
-  return {
-    ...(pipelineDeadline === undefined ? {} : { pipelineDeadline }),
-    ...(tasksDeadline === undefined ? {} : { tasksDeadline }),
-    pipelineTimedOut,
-    tasksTimedOut,
-    hardCancelled,
-    cancelDag,
-    stopDag: cancelDag || gracefullyStopped || tasksTimedOut,
-    skipReason: reasons.find(([applies]) => applies)?.[1] ?? 'PipelineRun was stopping',
-  };
-}
-
-/** The TaskRuns to cancel: every running one on timeout or cancel, the DAG's otherwise. */
-function cancellations(
-  stops: Stops,
-  running: readonly PipelineTask[],
-  finallyNames: ReadonlySet<string>,
-  taskRuns: ReadonlyMap<string, TaskRun>,
-): PipelineRunPlan['cancel'] {
-  const everything = stops.pipelineTimedOut || stops.hardCancelled;
-  if (!everything && !stops.cancelDag && !stops.tasksTimedOut) return [];
-  const message =
-    stops.pipelineTimedOut || (stops.tasksTimedOut && !stops.cancelDag)
-      ? TIMED_OUT_MESSAGE
-      : CANCELLED_MESSAGE;
-  return running
-    .filter((task) => everything || !finallyNames.has(task.name))
-    .filter((task) => taskRuns.get(task.name)?.spec?.status !== 'TaskRunCancelled')
-    .map((task) => ({ pipelineTask: task.name, message }));
 }
 
 function missingResults(task: PipelineTask, variables: ReadonlyMap<string, string>): boolean {
@@ -302,43 +244,6 @@ export function planPipelineRun(
   };
 }
 
-interface Counts {
-  completed: number;
-  failed: number;
-  cancelled: number;
-  skipped: number;
-  total: number;
-}
-
-function runningMessage(counts: Counts): string {
-  const incomplete = counts.total - counts.completed - counts.skipped;
-  return `Tasks Completed: ${counts.completed} (Failed: ${counts.failed}, Cancelled ${counts.cancelled}), Incomplete: ${incomplete}, Skipped: ${counts.skipped}`;
-}
-
-/** The final Succeeded condition, in Tekton's order of precedence. */
-function finalCondition(
-  run: PipelineRun,
-  stops: Stops,
-  counts: Counts,
-): ['True' | 'False', string, string] {
-  const name = run.metadata?.name ?? '';
-  const timeouts = run.spec?.timeouts ?? {};
-  const summary = `Tasks Completed: ${counts.completed} (Failed: ${counts.failed}, Cancelled ${counts.cancelled}), Skipped: ${counts.skipped}`;
-  if (stops.pipelineTimedOut || stops.tasksTimedOut) {
-    const timeout = stops.pipelineTimedOut ? timeouts.pipeline : timeouts.tasks;
-    return [
-      'False',
-      'PipelineRunTimeout',
-      `PipelineRun "${name}" failed to finish within "${timeout ?? '1h0m0s'}"`,
-    ];
-  }
-  if (stops.hardCancelled || (stops.cancelDag && counts.failed === 0))
-    return ['False', 'Cancelled', `PipelineRun "${name}" was cancelled`];
-  if (counts.failed > 0 || counts.cancelled > 0) return ['False', 'Failed', summary];
-  if (counts.skipped > 0) return ['True', 'Completed', summary];
-  return ['True', 'Succeeded', summary];
-}
-
 /** A param value that is exactly `$(params.a[*])` passes the whole array. */
 function arrayReference(
   value: Param['value'],
@@ -358,20 +263,4 @@ function pipelineResults(
     const value = substitute(result.value, variables);
     return findResultReferences(value).length > 0 ? [] : [{ name: result.name, value }];
   });
-}
-
-/** Tekton's child name: `<parent>-<suffix>`, shortened with a hash past 63 characters. */
-export function taskRunName(pipelineRun: string, pipelineTask: string): string {
-  return childName(pipelineRun, `-${pipelineTask}`);
-}
-
-/**
- * knative's kmeta.ChildName: past 63 characters, the first 31 of the parent and an md5 (of
- * parent and suffix here, so that siblings differ), without a trailing dash.
- */
-export function childName(parent: string, suffix: string): string {
-  const name = `${parent}${suffix}`;
-  if (name.length <= 63) return name;
-  const hash = createHash('md5').update(name).digest('hex');
-  return `${parent.slice(0, 31)}${hash}`.replace(/-+$/, '');
 }

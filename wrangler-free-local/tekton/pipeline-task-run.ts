@@ -5,7 +5,8 @@
  */
 import { controllerReference } from '../cluster/owned-by.ts';
 import { formatDuration } from './duration.ts';
-import { taskRunName, type TaskRunToCreate } from './pipeline-run-plan.ts';
+import { taskRunName } from './child-names.ts';
+import type { TaskRunToCreate } from './pipeline-run-plan.ts';
 import type { PipelineRun, TaskRun, WorkspaceBinding } from './types.ts';
 import { TEKTON_API_VERSION } from './types.ts';
 import { bindForTask } from './workspaces.ts';

@@ -7,7 +7,7 @@
 import type { V1Pod, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { LocalImage } from '../cluster/image-catalog.ts';
 import { controllerReference } from '../cluster/owned-by.ts';
-import { childName } from './pipeline-run-plan.ts';
+import { childName } from './child-names.ts';
 import { collectParams, missingParams } from './pipeline-variables.ts';
 import { stepContainer, type StepInput } from './step-command.ts';
 import { substitute, substituteList } from './substitution.ts';

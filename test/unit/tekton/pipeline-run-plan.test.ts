@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  planPipelineRun,
-  taskRunName,
-} from '../../../wrangler-free-local/tekton/pipeline-run-plan.ts';
+import { childName, taskRunName } from '../../../wrangler-free-local/tekton/child-names.ts';
+import { planPipelineRun } from '../../../wrangler-free-local/tekton/pipeline-run-plan.ts';
 import { buildTaskRun } from '../../../wrangler-free-local/tekton/pipeline-task-run.ts';
 import type {
   PipelineRun,
@@ -335,5 +333,13 @@ describe('planPipelineRun', () => {
     assert.deepEqual(succeeded.create[0]?.params, [
       { name: 's', value: 'Succeeded/Succeeded/Succeeded' },
     ]);
+  });
+
+  it('names children as knative does: short names as they are, long ones hashed to 63', () => {
+    assert.equal(taskRunName('run', 'task'), 'run-task');
+    const long = childName('a'.repeat(60), '-pod');
+    assert.equal(long.length, 63);
+    assert.match(long, /^a{31}[0-9a-f]{32}$/);
+    assert.notEqual(childName('a'.repeat(60), '-x'), childName('a'.repeat(60), '-y'));
   });
 });
