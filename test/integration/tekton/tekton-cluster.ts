@@ -171,8 +171,7 @@ type Lister = (fieldSelector: string) => Promise<{
 
 /**
  * Waits until an object is gone: list it by name (none means gone already), then watch from
- * the list's resourceVersion for its DELETED event. (The fixture's waitForDeletion reads
- * through KubernetesObjectApi, which can hold the API server's close for a minute.)
+ * the list's resourceVersion for its DELETED event; typed listers, no discovery round trip.
  */
 export async function waitForGone(
   cluster: TestLocalCluster,
