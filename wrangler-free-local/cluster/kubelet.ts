@@ -15,6 +15,7 @@ import type {
   V1Pod,
 } from '@kubernetes/client-node';
 import { CoreV1Api as CoreApi } from '@kubernetes/client-node';
+import PQueue from 'p-queue';
 import { WorkQueue } from '../../src/engine/work-queue.ts';
 import {
   coreEventSink,
@@ -38,6 +39,8 @@ export interface KubeletOptions extends SandboxOptions {
   nodes: string[];
   catalog: ImageCatalog;
   appendLog: (namespace: string, pod: string, container: string, text: string) => void;
+  /** Pods running processes at the same time, across the local nodes (default 16). */
+  maxRunningPods?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -53,6 +56,14 @@ export class Kubelet {
   private readonly core: CoreV1Api;
   private readonly queue: WorkQueue;
   private readonly runs = new Map<string, PodRun>();
+  /** Set by stop(): status writes in flight stop retrying. */
+  private closed = false;
+  /**
+   * Pods that run processes, at most this many at once: starting a process blocks the
+   * event loop the whole local cluster shares, so a burst of 1,000 Jobs must queue here,
+   * as pods wait for a node's capacity.
+   */
+  private readonly processes: PQueue;
   private readonly events: EventRecorder;
   private readonly pods: SharedInformer<V1Pod>;
   private nextNode = 0;
@@ -62,6 +73,7 @@ export class Kubelet {
   constructor(options: KubeletOptions) {
     this.options = options;
     this.core = options.kc.makeApiClient(CoreApi);
+    this.processes = new PQueue({ concurrency: options.maxRunningPods ?? 16 });
     this.events = createEventRecorder(coreEventSink(this.core), 'kubelet', options.onError);
     this.queue = new WorkQueue({
       concurrency: 16,
@@ -78,6 +90,7 @@ export class Kubelet {
   }
 
   async stop(): Promise<void> {
+    this.closed = true;
     await this.queue.close();
     for (const [uid, run] of this.runs) {
       run.stopped = true;
@@ -113,9 +126,9 @@ export class Kubelet {
         throw error;
       }
     } else {
-      run.done = this.runToCompletion(pod, run).catch((error: unknown) =>
-        this.options.onError?.(error),
-      );
+      run.done = this.processes
+        .add(() => this.runToCompletion(pod, run))
+        .catch((error: unknown) => this.options.onError?.(error));
     }
     return undefined;
   }
@@ -217,6 +230,8 @@ export class Kubelet {
         return;
       }
       const exit = await this.runOne(pod, container, argv, env, run);
+      // Deleted while it ran: the pod is gone, and nothing is left to report.
+      if (wasStopped(run)) return;
       statuses[index] = containerStatus(container.name, container.image ?? '', {
         state: 'terminated',
         exit,
@@ -308,7 +323,9 @@ export class Kubelet {
     if (!run) return;
     run.stopped = true;
     clearTimeout(run.deadline);
-    run.current?.stop((pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000);
+    const graceSeconds =
+      pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    run.current?.stop(graceSeconds * 1000);
     if (why === 'deleted') {
       this.runs.delete(uid);
       const namespace = pod.metadata?.namespace ?? 'default';
@@ -327,7 +344,7 @@ export class Kubelet {
       retryOnError(
         () => this.core.patchNamespacedPodStatus({ name, namespace, body: { status } }, mergePatch),
         // A merge patch carries no resourceVersion, so even a 409 is safe to send again.
-        { attempts: 20, retriable: (error) => statusCodeOf(error) !== 404 },
+        { attempts: 20, retriable: (error) => !this.closed && statusCodeOf(error) !== 404 },
       ),
     );
   }
@@ -336,4 +353,9 @@ export class Kubelet {
     const ip = this.nextIp++;
     return `10.244.${String(Math.floor(ip / 250) % 250)}.${String((ip % 250) + 1)}`;
   }
+}
+
+/** Read through a call: stopPod() flips the flag while runToCompletion awaits. */
+function wasStopped(run: PodRun): boolean {
+  return run.stopped;
 }
