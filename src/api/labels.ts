@@ -2,7 +2,9 @@
  * Labels and annotations on everything the dispatcher creates. Label values are at most 63
  * characters, so objects are selected by the run's uid; full names ride in annotations.
  */
-export { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './group.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './group.ts';
+
+export { MANAGED_BY_LABEL, MANAGED_BY_VALUE };
 
 export const RUN_UID_LABEL = 'kubernaut.ai/run-uid';
 export const STEP_LABEL = 'kubernaut.ai/step';
@@ -12,3 +14,17 @@ export const RUN_NAME_ANNOTATION = 'kubernaut.ai/workflow-execution';
 
 /** Selects every object the dispatcher manages, for its informers. */
 export const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=kubernaut-dispatcher';
+
+/** The labels of every object that belongs to one step attempt. */
+export function attemptLabels(
+  runUid: string,
+  step: string,
+  attempt: number,
+): Record<string, string> {
+  return {
+    [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+    [RUN_UID_LABEL]: runUid,
+    [STEP_LABEL]: step,
+    [ATTEMPT_LABEL]: String(attempt),
+  };
+}

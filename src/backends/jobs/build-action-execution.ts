@@ -2,14 +2,7 @@
 import type { ActionExecution } from '../../api/action-execution.ts';
 import { formatDuration } from '../../api/duration.ts';
 import { API_VERSION } from '../../api/group.ts';
-import {
-  ATTEMPT_LABEL,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  RUN_NAME_ANNOTATION,
-  RUN_UID_LABEL,
-  STEP_LABEL,
-} from '../../api/labels.ts';
+import { attemptLabels, RUN_NAME_ANNOTATION } from '../../api/labels.ts';
 import type { WorkflowExecution } from '../../api/workflow-execution.ts';
 import type { Effect } from '../../workflow/plan-types.ts';
 import { ownerReferenceTo } from './owner-reference.ts';
@@ -33,12 +26,7 @@ export function buildActionExecution(
     metadata: {
       name: effect.name,
       namespace: run.metadata.namespace,
-      labels: {
-        [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
-        [RUN_UID_LABEL]: run.metadata.uid ?? '',
-        [STEP_LABEL]: effect.step,
-        [ATTEMPT_LABEL]: String(effect.attempt),
-      },
+      labels: attemptLabels(run.metadata.uid ?? '', effect.step, effect.attempt),
       annotations: { [RUN_NAME_ANNOTATION]: run.metadata.name ?? '' },
       ownerReferences: [ownerReferenceTo(run)],
     },

@@ -7,15 +7,7 @@ import type { V1Job } from '@kubernetes/client-node';
 import type { ActionContract } from '../../api/action-contract.ts';
 import type { ActionExecution } from '../../api/action-execution.ts';
 import { parseDuration } from '../../api/duration.ts';
-import {
-  ACTION_EXECUTION_LABEL,
-  ATTEMPT_LABEL,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  RUN_NAME_ANNOTATION,
-  RUN_UID_LABEL,
-  STEP_LABEL,
-} from '../../api/labels.ts';
+import { ACTION_EXECUTION_LABEL, attemptLabels, RUN_NAME_ANNOTATION } from '../../api/labels.ts';
 import { ownerReferenceTo } from './owner-reference.ts';
 
 export const WORKSPACE_MOUNT_PATH = '/workspace';
@@ -34,10 +26,7 @@ export interface JobOptions {
 
 export function buildJob(action: ActionExecution, options: JobOptions): V1Job {
   const labels = {
-    [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
-    [RUN_UID_LABEL]: action.spec.workflowRef.uid ?? '',
-    [STEP_LABEL]: action.spec.step,
-    [ATTEMPT_LABEL]: String(action.spec.attempt),
+    ...attemptLabels(action.spec.workflowRef.uid ?? '', action.spec.step, action.spec.attempt),
     [ACTION_EXECUTION_LABEL]: action.metadata.name ?? '',
   };
   const timeoutMs = parseDuration(action.spec.timeout ?? '');
