@@ -37,12 +37,11 @@ export interface ActionReconcilerDeps {
 
 export class ActionReconciler {
   private readonly deps: ActionReconcilerDeps;
+  private readonly written = new WrittenVersions();
 
   constructor(deps: ActionReconcilerDeps) {
     this.deps = deps;
   }
-
-  private readonly written = new WrittenVersions();
 
   async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const [namespace = '', name = ''] = key.split('/');

@@ -116,7 +116,6 @@ export class Engine {
       events,
       metrics,
       workspace: options.workspace ?? { size: '1Gi' },
-      serviceAccountName: undefined,
       random: options.random ?? Math.random,
       now,
     });

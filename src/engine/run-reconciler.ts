@@ -46,12 +46,11 @@ const MAX_CONFLICT_RETRIES = 3;
 
 export class RunReconciler {
   private readonly deps: RunReconcilerDeps;
+  private readonly written = new WrittenVersions();
 
   constructor(deps: RunReconcilerDeps) {
     this.deps = deps;
   }
-
-  private readonly written = new WrittenVersions();
 
   async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const [namespace = '', name = ''] = key.split('/');
