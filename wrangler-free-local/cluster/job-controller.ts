@@ -23,7 +23,8 @@ import type { SharedInformer, SharedInformers } from '../../src/kube/shared-info
 import { mergePatch } from '../../src/kube/patch-options.ts';
 import { jobFinishedAt, planJob } from './job-plan.ts';
 import { enqueueControllerOf, enqueueObject } from './enqueue.ts';
-import { controllerReference, isControlledBy } from './owned-by.ts';
+import { buildOwnedPod } from './build-owned-pod.ts';
+import { isControlledBy } from './owned-by.ts';
 
 export interface JobControllerOptions {
   kc: KubeConfig;
@@ -100,24 +101,9 @@ export class JobController {
 
   private async createPod(job: V1Job, expected: Set<string>): Promise<void> {
     const namespace = job.metadata?.namespace ?? 'default';
-    const template = job.spec?.template;
-    const pod = await this.core.createNamespacedPod({
-      namespace,
-      body: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          generateName: `${job.metadata?.name ?? 'job'}-`,
-          namespace,
-          labels: template?.metadata?.labels ?? {},
-          annotations: template?.metadata?.annotations ?? {},
-          ownerReferences: [
-            controllerReference({ apiVersion: 'batch/v1', kind: 'Job', metadata: job.metadata }),
-          ],
-        },
-        spec: template?.spec ?? { containers: [] },
-      },
-    });
+    const owner = { apiVersion: 'batch/v1', kind: 'Job', metadata: job.metadata };
+    const body = buildOwnedPod(owner, job.spec?.template);
+    const pod = await this.core.createNamespacedPod({ namespace, body });
     const podName = pod.metadata?.name ?? '';
     expected.add(podName);
     this.events.record(

@@ -11,8 +11,9 @@ import { ignoreNotFound } from '../../src/kube/errors.ts';
 import { mergePatch } from '../../src/kube/patch-options.ts';
 import type { SharedInformer, SharedInformers } from '../../src/kube/shared-informers.ts';
 import { enqueueControllerOf, enqueueObject } from './enqueue.ts';
-import { controllerReference, isControlledBy } from './owned-by.ts';
-import { planPodSet } from './pod-set-plan.ts';
+import { buildOwnedPod } from './build-owned-pod.ts';
+import { isControlledBy } from './owned-by.ts';
+import { planPodSet, type PodCounts } from './pod-set-plan.ts';
 
 export interface ReplicaSetControllerOptions {
   kc: KubeConfig;
@@ -60,28 +61,10 @@ export class ReplicaSetController {
     for (const pod of pods) expected.delete(pod.metadata?.name ?? '');
     this.expected.set(uid, expected);
     const plan = planPodSet(pods, rs.spec?.replicas ?? 1, expected.size);
+    const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: rs.metadata };
     for (let index = 0; index < plan.create; index++) {
-      const created = await this.core.createNamespacedPod({
-        namespace,
-        body: {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: {
-            generateName: `${name}-`,
-            namespace,
-            labels: rs.spec?.template?.metadata?.labels ?? {},
-            annotations: rs.spec?.template?.metadata?.annotations ?? {},
-            ownerReferences: [
-              controllerReference({
-                apiVersion: 'apps/v1',
-                kind: 'ReplicaSet',
-                metadata: rs.metadata,
-              }),
-            ],
-          },
-          spec: rs.spec?.template?.spec ?? { containers: [] },
-        },
-      });
+      const body = buildOwnedPod(owner, rs.spec?.template);
+      const created = await this.core.createNamespacedPod({ namespace, body });
       expected.add(created.metadata?.name ?? '');
     }
     await Promise.all(
@@ -89,23 +72,27 @@ export class ReplicaSetController {
         ignoreNotFound(this.core.deleteNamespacedPod({ name: pod, namespace })),
       ),
     );
-    const status = {
+    await this.writeStatus(rs, {
       ...plan.counts,
       fullyLabeledReplicas: plan.counts.replicas,
       observedGeneration: rs.metadata?.generation ?? 0,
-    };
+    });
+    return undefined;
+  }
+
+  private async writeStatus(
+    rs: V1ReplicaSet,
+    status: PodCounts & { fullyLabeledReplicas: number; observedGeneration: number },
+  ): Promise<void> {
     const current = rs.status ?? { replicas: 0 };
     const changed = (Object.keys(status) as (keyof typeof status)[]).some(
       (field) => current[field] !== status[field],
     );
-    if (changed) {
-      await ignoreNotFound(
-        this.apps.patchNamespacedReplicaSetStatus(
-          { name, namespace, body: { status } },
-          mergePatch,
-        ),
-      );
-    }
-    return undefined;
+    if (!changed) return;
+    const name = rs.metadata?.name ?? '';
+    const namespace = rs.metadata?.namespace ?? 'default';
+    await ignoreNotFound(
+      this.apps.patchNamespacedReplicaSetStatus({ name, namespace, body: { status } }, mergePatch),
+    );
   }
 }

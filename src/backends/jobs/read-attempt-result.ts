@@ -3,7 +3,12 @@
  * reason a person can act on (exit code, DeadlineExceeded, ImagePullBackOff, OOMKilled,
  * Evicted), and the outputs from the termination message when it holds them.
  */
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type {
+  V1ContainerStateTerminated,
+  V1Job,
+  V1JobCondition,
+  V1Pod,
+} from '@kubernetes/client-node';
 
 export type AttemptResult =
   | { phase: 'Running' }
@@ -27,19 +32,29 @@ export function readAttemptResult(job: V1Job, pod: V1Pod | undefined): AttemptRe
   if (waiting?.reason && STUCK_REASONS.has(waiting.reason)) {
     return { phase: 'Failed', reason: waiting.reason, message: waiting.message ?? waiting.reason };
   }
-  const conditions = job.status?.conditions ?? [];
-  const failed = conditions.find(
-    (condition) => condition.type === 'Failed' && condition.status === 'True',
-  );
-  const complete = conditions.find(
-    (condition) => condition.type === 'Complete' && condition.status === 'True',
-  );
   const terminated = container?.state?.terminated;
-  if (complete) {
+  if (hasCondition(job, 'Complete')) {
     const outputs = parseOutputs(terminated?.message);
     return { phase: 'Succeeded', ...(outputs ? { outputs } : {}), needsLog: outputs === undefined };
   }
+  const failed = job.status?.conditions?.find(
+    (condition) => condition.type === 'Failed' && condition.status === 'True',
+  );
   if (!failed) return { phase: 'Running' };
+  return explainFailure(failed, pod, terminated);
+}
+
+const hasCondition = (job: V1Job, type: string): boolean =>
+  job.status?.conditions?.some(
+    (condition) => condition.type === type && condition.status === 'True',
+  ) ?? false;
+
+/** The most specific reason a failed Job's attempt has, in the order a person would look. */
+function explainFailure(
+  failed: V1JobCondition,
+  pod: V1Pod | undefined,
+  terminated: V1ContainerStateTerminated | undefined,
+): AttemptResult {
   if (pod?.status?.reason === 'Evicted') {
     return {
       phase: 'Failed',
@@ -62,19 +77,20 @@ export function readAttemptResult(job: V1Job, pod: V1Pod | undefined): AttemptRe
       exitCode: terminated.exitCode,
     };
   }
-  if (terminated) {
-    const detail = terminated.message?.trim();
+  if (!terminated) {
     return {
       phase: 'Failed',
-      reason: terminated.exitCode === 2 ? 'InvalidInputs' : 'ActionFailed',
-      message: `exited with code ${String(terminated.exitCode)}${detail ? `: ${lastLine(detail)}` : ''}`,
-      exitCode: terminated.exitCode,
+      reason: failed.reason ?? 'JobFailed',
+      message: failed.message ?? 'the Job failed',
     };
   }
+  const detail = terminated.message?.trim();
   return {
     phase: 'Failed',
-    reason: failed.reason ?? 'JobFailed',
-    message: failed.message ?? 'the Job failed',
+    // Exit code 2 is the action contract's "bad input", as opposed to "the action failed".
+    reason: terminated.exitCode === 2 ? 'InvalidInputs' : 'ActionFailed',
+    message: `exited with code ${String(terminated.exitCode)}${detail ? `: ${lastLine(detail)}` : ''}`,
+    exitCode: terminated.exitCode,
   };
 }
 
