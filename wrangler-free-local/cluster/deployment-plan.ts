@@ -48,35 +48,46 @@ export function planDeployment(
     }
   }
   const name = `${deployment.metadata?.name ?? 'deployment'}-${hash}`;
-  const sum = (pick: (rs: V1ReplicaSet) => number | undefined): number =>
-    owned.reduce((total, rs) => total + (pick(rs) ?? 0), 0);
-  const updated = current?.status?.replicas ?? 0;
-  const available = sum((rs) => rs.status?.availableReplicas);
-  const complete =
-    current !== undefined &&
-    updated === wanted &&
-    sum((rs) => rs.status?.replicas) === wanted &&
-    (current.status?.availableReplicas ?? 0) === wanted;
   return {
     hash,
     ...(current ? {} : { createReplicaSet: { name, revision } }),
     updates,
     revision,
-    status: {
-      observedGeneration: deployment.metadata?.generation ?? 0,
-      replicas: sum((rs) => rs.status?.replicas),
-      updatedReplicas: updated,
-      readyReplicas: sum((rs) => rs.status?.readyReplicas),
-      availableReplicas: available,
-      unavailableReplicas: Math.max(0, wanted - available),
-      conditions: conditionsFor(
-        deployment,
-        available >= wanted,
-        complete,
-        current?.metadata?.name ?? name,
-        now,
-      ),
-    },
+    status: rolloutStatus(deployment, owned, current, current?.metadata?.name ?? name, now),
+  };
+}
+
+/** The Deployment's status from its ReplicaSets', with the conditions kubectl rollout reads. */
+function rolloutStatus(
+  deployment: V1Deployment,
+  owned: readonly V1ReplicaSet[],
+  current: V1ReplicaSet | undefined,
+  currentName: string,
+  now: Date,
+): V1DeploymentStatus {
+  const wanted = deployment.spec?.replicas ?? 1;
+  const sum = (pick: (rs: V1ReplicaSet) => number | undefined): number =>
+    owned.reduce((total, rs) => total + (pick(rs) ?? 0), 0);
+  const updated = current?.status?.replicas ?? 0;
+  const available = sum((rs) => rs.status?.availableReplicas);
+  const complete =
+    updated === wanted &&
+    sum((rs) => rs.status?.replicas) === wanted &&
+    (current?.status?.availableReplicas ?? 0) === wanted;
+  return {
+    observedGeneration: deployment.metadata?.generation ?? 0,
+    replicas: sum((rs) => rs.status?.replicas),
+    updatedReplicas: updated,
+    readyReplicas: sum((rs) => rs.status?.readyReplicas),
+    availableReplicas: available,
+    unavailableReplicas: Math.max(0, wanted - available),
+    conditions: conditionsFor(
+      deployment,
+      available >= wanted,
+      current !== undefined && complete,
+      currentName,
+      now,
+    ),
   };
 }
 
