@@ -95,6 +95,10 @@ describe('npm start (local mode)', { skip: kubectlMissing() }, () => {
       'jsonpath={.status.steps[0].reason}',
     ]);
     assert.equal(reason.stdout, 'ImagePullBackOff');
+    // kubectl describe tells the run's story from its Events.
+    const { stdout: story } = await kubectl(kubeconfig, ['describe', 'wfe', 'scale-payment']);
+    assert.match(story, /StepStarted\s+.*step scale-deployment attempt 1 started/);
+    assert.match(story, /StepFailed\s+.*ImagePullBackOff/);
   });
 
   it('serves Prometheus metrics', async () => {
