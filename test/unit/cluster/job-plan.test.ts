@@ -4,7 +4,10 @@ import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { jobFinishedAt, planJob } from '../../../wrangler-free-local/cluster/job-plan.ts';
 
 const NOW = new Date('2026-01-01T00:01:00Z');
-const job = (spec: NonNullable<V1Job['spec']> = { template: {} }, status: V1Job['status'] = {}): V1Job => ({
+const job = (
+  spec: NonNullable<V1Job['spec']> = { template: {} },
+  status: V1Job['status'] = {},
+): V1Job => ({
   metadata: { name: 'j', generation: 1 },
   spec: { ...spec, template: spec.template },
   status,
