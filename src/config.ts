@@ -16,6 +16,20 @@ export const configSchema = z.object({
   KUBERNAUT_LOCAL_DIR: z.string().default('.local').describe('Kubeconfig, token, state.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  KUBERNAUT_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024)
+    .default(32)
+    .describe('Reconciles at once.'),
+  KUBERNAUT_WORKSPACE_SIZE: z
+    .string()
+    .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'must be a Kubernetes quantity such as 1Gi')
+    .default('1Gi'),
+  KUBERNAUT_WORKSPACE_STORAGE_CLASS: z.string().min(1).optional(),
+  KUBERNAUT_JOB_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  KUBERNAUT_ACTION_SERVICE_ACCOUNT: z.string().min(1).default('kubernaut-action'),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -52,7 +52,18 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const cluster = await connectCluster(config, logger);
   const metrics = createMetrics();
-  const engine = new Engine({ kc: cluster.kc, logger, metrics });
+  const engine = new Engine({
+    kc: cluster.kc,
+    logger,
+    metrics,
+    concurrency: config.KUBERNAUT_CONCURRENCY,
+    workspace: {
+      size: config.KUBERNAUT_WORKSPACE_SIZE,
+      storageClassName: config.KUBERNAUT_WORKSPACE_STORAGE_CLASS,
+    },
+    jobTtlSeconds: config.KUBERNAUT_JOB_TTL_SECONDS,
+    actionServiceAccountName: config.KUBERNAUT_ACTION_SERVICE_ACCOUNT,
+  });
   await engine.start();
   let shuttingDown = false;
   const app = createApp({

@@ -15,6 +15,22 @@ describe('loadConfig', () => {
     assert.equal(isLocalMode(loadConfig({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })), false);
   });
 
+  it('reads the engine settings', () => {
+    const config = loadConfig({
+      KUBERNAUT_WORKSPACE_SIZE: '5Gi',
+      KUBERNAUT_WORKSPACE_STORAGE_CLASS: 'fast',
+      KUBERNAUT_JOB_TTL_SECONDS: '60',
+    });
+    assert.equal(config.KUBERNAUT_WORKSPACE_SIZE, '5Gi');
+    assert.equal(config.KUBERNAUT_WORKSPACE_STORAGE_CLASS, 'fast');
+    assert.equal(config.KUBERNAUT_JOB_TTL_SECONDS, 60);
+    assert.equal(config.KUBERNAUT_ACTION_SERVICE_ACCOUNT, 'kubernaut-action');
+    assert.throws(
+      () => loadConfig({ KUBERNAUT_WORKSPACE_SIZE: 'big' }),
+      /KUBERNAUT_WORKSPACE_SIZE: must be a Kubernetes quantity/,
+    );
+  });
+
   it('names every bad variable with its reason', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' }),
