@@ -37,7 +37,6 @@ export interface RunReconcilerDeps {
   events: EventRecorder;
   metrics: Metrics;
   workspace: WorkspaceOptions;
-  serviceAccountName?: string | undefined;
   random: () => number;
   now: () => Date;
 }
@@ -124,7 +123,6 @@ export class RunReconciler {
           case 'createAttempt': {
             const action = buildActionExecution(run, effect, {
               claimName: status.workspace?.claimName,
-              serviceAccountName: this.deps.serviceAccountName,
             });
             return adoptExisting(gateway.createActionExecution(action));
           }

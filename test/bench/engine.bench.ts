@@ -16,6 +16,7 @@ import { startInformer } from '../../src/kube/informer.ts';
 import { poolConnections } from '../../src/kube/pool-connections.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
+import { submitRun } from '../fixtures/submit-run.ts';
 import { waitForRuns } from '../fixtures/wait-for-runs.ts';
 import { percentiles, type BenchRow } from './harness.ts';
 
@@ -48,25 +49,14 @@ export async function benchEngine(): Promise<BenchRow[]> {
   });
   await jobs.synced;
   const submit = (name: string, steps: number): Promise<unknown> =>
-    api.createNamespacedCustomObject({
-      group: 'kubernaut.ai',
-      version: 'v1alpha1',
-      namespace: 'default',
-      plural: 'workflowexecutions',
-      body: {
-        apiVersion: 'kubernaut.ai/v1alpha1',
-        kind: 'WorkflowExecution',
-        metadata: { name },
-        spec: {
-          workflowType: 'bench',
-          steps: Array.from({ length: steps }, (_, index) => ({
-            name: `s${String(index)}`,
-            actionType: 'bench/exit',
-            image: IMAGE,
-            runAfter: index ? [`s${String(index - 1)}`] : [],
-          })),
-        },
-      },
+    submitRun(api, name, {
+      workflowType: 'bench',
+      steps: Array.from({ length: steps }, (_, index) => ({
+        name: `s${String(index)}`,
+        actionType: 'bench/exit',
+        image: IMAGE,
+        runAfter: index ? [`s${String(index - 1)}`] : [],
+      })),
     });
   const rows: BenchRow[] = [];
   try {

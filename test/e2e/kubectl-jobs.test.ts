@@ -3,9 +3,7 @@
  * `kubectl logs job/<name>` shows its output, and deleting it takes its pods too.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeKubeconfig } from '../../wrangler-free-local/apiserver/index.ts';
 import { kubectl, kubectlMissing } from '../fixtures/kubectl.ts';
 import { waitForDeletion } from '../fixtures/wait-for-object.ts';
 import {
@@ -20,8 +18,7 @@ describe('kubectl with the simulated Job controller', { skip: kubectlMissing() }
   let kubeconfig: string;
   before(async () => {
     cluster = await startTestLocalCluster();
-    kubeconfig = join(cluster.stateDir, 'kubeconfig');
-    await writeKubeconfig(kubeconfig, cluster.server);
+    kubeconfig = cluster.kubeconfig;
     const image = scriptImage(cluster.catalog, 'hello', `console.log('hello from the action');`);
     await cluster.batch.createNamespacedJob({ namespace: 'default', body: jobOf('hello', image) });
   });

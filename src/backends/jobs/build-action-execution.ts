@@ -12,13 +12,12 @@ export type CreateAttempt = Extract<Effect, { type: 'createAttempt' }>;
 export interface ActionExecutionOptions {
   /** The run's workspace claim, from the planned status. */
   claimName?: string | undefined;
-  serviceAccountName?: string | undefined;
 }
 
 export function buildActionExecution(
   run: WorkflowExecution,
   effect: CreateAttempt,
-  { claimName, serviceAccountName }: ActionExecutionOptions,
+  { claimName }: ActionExecutionOptions,
 ): ActionExecution {
   return {
     apiVersion: API_VERSION,
@@ -42,7 +41,6 @@ export function buildActionExecution(
       inputs: effect.inputs,
       ...(effect.usesWorkspace && claimName ? { workspace: { claimName } } : {}),
       ...(effect.timeoutMs === undefined ? {} : { timeout: formatDuration(effect.timeoutMs) }),
-      ...(serviceAccountName ? { serviceAccountName } : {}),
     },
   };
 }

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, type V1Deployment } from '@kubernetes/client-node';
-import { writeKubeconfig } from '../../../wrangler-free-local/apiserver/index.ts';
 import { kubectl, kubectlMissing } from '../../fixtures/kubectl.ts';
 import { waitForObject } from '../../fixtures/wait-for-object.ts';
 import { startTestLocalCluster, type TestLocalCluster } from './start-local-cluster.ts';
@@ -37,8 +35,7 @@ describe('simulated Deployment and ReplicaSet controllers', { skip }, () => {
   let kubeconfig: string;
   before(async () => {
     cluster = await startTestLocalCluster();
-    kubeconfig = join(cluster.stateDir, 'kubeconfig');
-    await writeKubeconfig(kubeconfig, cluster.server);
+    kubeconfig = cluster.kubeconfig;
   });
   after(async () => {
     await cluster.close();

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
+import { writeKubeconfig } from '../../../wrangler-free-local/apiserver/index.ts';
 import { ImageCatalog } from '../../../wrangler-free-local/cluster/image-catalog.ts';
 import {
   startLocalCluster,
@@ -22,6 +23,8 @@ export function scriptImage(catalog: ImageCatalog, name: string, script: string)
 }
 
 export interface TestLocalCluster extends LocalCluster {
+  /** A kubeconfig file for the real kubectl. */
+  kubeconfig: string;
   core: CoreV1Api;
   batch: BatchV1Api;
   stateDir: string;
@@ -37,9 +40,12 @@ export async function startTestLocalCluster(
     catalog: new ImageCatalog(),
     ...options,
   });
+  const kubeconfig = join(stateDir, 'kubeconfig');
+  await writeKubeconfig(kubeconfig, cluster.server);
   return {
     ...cluster,
     stateDir,
+    kubeconfig,
     core: cluster.kc.makeApiClient(CoreV1Api),
     batch: cluster.kc.makeApiClient(BatchV1Api),
     async close() {

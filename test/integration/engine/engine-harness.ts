@@ -9,6 +9,7 @@ import type { WorkflowStepInput } from '../../../src/api/workflow-step.ts';
 import { Engine, type EngineOptions } from '../../../src/engine/engine.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetrics, type Metrics } from '../../../src/observability/metrics.ts';
+import { submitRun } from '../../fixtures/submit-run.ts';
 import { waitForObject } from '../../fixtures/wait-for-object.ts';
 import { startTestLocalCluster, type TestLocalCluster } from '../cluster/start-local-cluster.ts';
 import type { LocalClusterOptions } from '../../../wrangler-free-local/local-cluster.ts';
@@ -54,18 +55,7 @@ export async function startEngineHarness(
       await harness.engine.start();
     },
     async submit(name, steps, spec = {}) {
-      await customObjects.createNamespacedCustomObject({
-        group: 'kubernaut.ai',
-        version: 'v1alpha1',
-        namespace: 'default',
-        plural: 'workflowexecutions',
-        body: {
-          apiVersion: 'kubernaut.ai/v1alpha1',
-          kind: 'WorkflowExecution',
-          metadata: { name, namespace: 'default' },
-          spec: { workflowType: 'test', steps, ...spec },
-        },
-      });
+      await submitRun(customObjects, name, { workflowType: 'test', steps, ...spec });
     },
     finished: (name, timeoutMs = 20_000) =>
       waitForObject<WorkflowExecution>(
