@@ -12,6 +12,7 @@ import {
   waitForGone,
   waitForPodProcessesToEnd,
   waitForPipelineRun,
+  tektonObject,
 } from './tekton-cluster.ts';
 
 const sleeper = (name: string, extra: object = {}): object => ({
@@ -22,12 +23,7 @@ const sleeper = (name: string, extra: object = {}): object => ({
   ...extra,
 });
 
-const pipelineRun = (name: string, spec: object): object => ({
-  apiVersion: 'tekton.dev/v1',
-  kind: 'PipelineRun',
-  metadata: { name },
-  spec,
-});
+const pipelineRun = tektonObject('PipelineRun');
 
 describe('simulated Tekton: stopping PipelineRuns', () => {
   let cluster: TestLocalCluster;

@@ -17,14 +17,10 @@ import {
   waitForPodProcessesToEnd,
   waitForPipelineRun,
   waitForTaskRun,
+  tektonObject,
 } from './tekton-cluster.ts';
 
-const taskRun = (name: string, spec: object): object => ({
-  apiVersion: 'tekton.dev/v1',
-  kind: 'TaskRun',
-  metadata: { name },
-  spec,
-});
+const taskRun = tektonObject('TaskRun');
 
 describe('simulated Tekton: TaskRuns', () => {
   let cluster: TestLocalCluster;

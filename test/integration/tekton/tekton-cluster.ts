@@ -245,3 +245,13 @@ export async function waitForPodProcessesToEnd(
     watcher.close();
   }
 }
+
+/** A tekton.dev/v1 object of a kind, named, with a spec: what tests apply. */
+export const tektonObject =
+  (kind: 'PipelineRun' | 'TaskRun') =>
+  (name: string, spec: object): object => ({
+    apiVersion: 'tekton.dev/v1',
+    kind,
+    metadata: { name },
+    spec,
+  });
