@@ -1,21 +1,54 @@
 /** The dispatcher's HTTP surface: one Hono app, routes mounted from the handlers. */
 import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { pino } from 'pino';
 import type { Registry } from 'prom-client';
+import type { Logger } from '../src/observability/logger.ts';
+import type { Metrics } from '../src/observability/metrics.ts';
+import type { AppEnv } from './app-env.ts';
 import { healthRoutes, type ReadinessCheck } from './health.ts';
+import { errorBody, toHttpError } from './http-error.ts';
 import { metricsRoutes } from './metrics.ts';
+import { logRequests } from './request-log.ts';
 
 export interface AppOptions {
   readiness: readonly ReadinessCheck[];
   /** Served at /metrics when given. */
   metrics?: Registry;
+  /** HTTP request durations go here when given. */
+  httpMetrics?: Pick<Metrics, 'httpRequestDuration'>;
+  /** Request logs; silent when absent (tests). */
+  logger?: Logger;
 }
 
-export function createApp(options: AppOptions): Hono {
-  const app = new Hono();
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const histogram = options.httpMetrics?.httpRequestDuration;
+  app.use(requestId());
+  app.use(
+    logRequests({
+      logger: options.logger ?? pino({ level: 'silent' }),
+      ...(histogram
+        ? {
+            observe: (labels, seconds) => {
+              histogram.observe(labels, seconds);
+            },
+          }
+        : {}),
+    }),
+  );
   app.route('/', healthRoutes(options.readiness));
   if (options.metrics) app.route('/', metricsRoutes(options.metrics));
   app.notFound((c) =>
     c.json({ error: 'NotFound', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
   );
+  // The one place errors become HTTP: HttpError as thrown, zod errors as 400 naming the field,
+  // anything else as a 500 whose details stay in the log.
+  app.onError((error, c) => {
+    const { httpError, unexpected } = toHttpError(error);
+    if (unexpected) c.var.logger.error({ err: error }, 'unexpected error');
+    for (const [name, value] of Object.entries(httpError.headers)) c.header(name, value);
+    return c.json(errorBody(httpError, c.var.requestId), httpError.status);
+  });
   return app;
 }

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 const RECONCILE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
@@ -64,6 +65,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       name: 'kubernaut_kube_api_requests_total',
       help: 'Kubernetes API requests, by verb, resource and HTTP code.',
       labelNames: ['verb', 'resource', 'code'],
+      registers,
+    }),
+    httpRequestDuration: new Histogram({
+      name: 'kubernaut_http_request_duration_seconds',
+      help: 'HTTP requests served, by matched route, method and status code.',
+      labelNames: ['route', 'method', 'code'],
+      buckets: HTTP_BUCKETS,
       registers,
     }),
     imageVerifications: new Counter({

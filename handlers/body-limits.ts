@@ -1,0 +1,62 @@
+/**
+ * Request body guards shared by every POST route: a size limit (413, enforced while the body
+ * streams in, so a huge or lying Content-Length never fills memory), the content types a route
+ * accepts (415), and JSON parsing that answers 400 instead of throwing a SyntaxError.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from './app-env.ts';
+import { HttpError } from './http-error.ts';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function limitBodySize(options: { maxBytes: number }): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({
+    maxSize: options.maxBytes,
+    onError: () => {
+      throw new HttpError({
+        status: 413,
+        code: 'PayloadTooLarge',
+        message: `request body exceeds ${String(options.maxBytes)} bytes`,
+      });
+    },
+  });
+  return async function limitBodySize(c, next) {
+    await limit(c, next);
+  };
+}
+
+/** `application/json` by default; parameters such as `; charset=utf-8` are allowed. */
+export function requireContentType(
+  options: { types: readonly string[] } = { types: ['application/json'] },
+): MiddlewareHandler<AppEnv> {
+  const accepted = options.types.map((type) => type.toLowerCase());
+  return async function requireContentType(c, next) {
+    const header = c.req.header('Content-Type');
+    const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
+    if (mediaType === undefined || !accepted.includes(mediaType)) {
+      throw new HttpError({
+        status: 415,
+        code: 'UnsupportedMediaType',
+        message: `Content-Type must be ${accepted.join(' or ')}${header ? `, not ${header}` : ''}`,
+        details: [{ field: 'header:Content-Type', message: `expected ${accepted.join(' or ')}` }],
+      });
+    }
+    await next();
+  };
+}
+
+/** The body parsed as JSON; malformed JSON is a 400 naming the body. */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError({
+      status: 400,
+      code: 'InvalidJSON',
+      message: `request body is not valid JSON: ${(error as Error).message}`,
+      details: [{ field: '(body)', message: 'not valid JSON' }],
+    });
+  }
+}
