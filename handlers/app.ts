@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { pino } from 'pino';
 import type { Registry } from 'prom-client';
+import type { CredentialStore } from '../src/auth/credential-store.ts';
 import type { Logger } from '../src/observability/logger.ts';
 import type { Metrics } from '../src/observability/metrics.ts';
 import type { AppEnv } from './app-env.ts';
@@ -19,6 +20,8 @@ export interface AppOptions {
   httpMetrics?: Pick<Metrics, 'httpRequestDuration'>;
   /** Request logs; silent when absent (tests). */
   logger?: Logger;
+  /** The accepted tokens and users, for `requireScope` on authenticated routes. */
+  credentials?: Pick<CredentialStore, 'authenticate'>;
 }
 
 export function createApp(options: AppOptions): Hono<AppEnv> {

@@ -30,6 +30,29 @@ export const configSchema = z.object({
   KUBERNAUT_WORKSPACE_STORAGE_CLASS: z.string().min(1).optional(),
   KUBERNAUT_JOB_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
   KUBERNAUT_ACTION_SERVICE_ACCOUNT: z.string().min(1).default('kubernaut-action'),
+  KUBERNAUT_CREDENTIALS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Tokens and basic-auth users (YAML/JSON) with their scopes; see docs/api.md.'),
+  KUBERNAUT_CREDENTIALS_RELOAD_MS: z.coerce.number().int().min(1000).default(30_000),
+  KUBERNAUT_SLACK_SIGNING_SECRET_FILE: z.string().min(1).optional(),
+  KUBERNAUT_SLACK_USERS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Slack user ids to scopes; unlisted users get run and read.'),
+  KUBERNAUT_API_RATE_LIMIT: z.coerce
+    .number()
+    .positive()
+    .default(20)
+    .describe('On-demand API requests per second per token.'),
+  KUBERNAUT_API_RATE_BURST: z.coerce.number().int().min(1).default(40),
+  KUBERNAUT_API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -10,12 +10,16 @@ import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
 import { Engine } from './engine/engine.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { localAdminCredential } from './auth/local-admin.ts';
+import { loadReloadingCredentials } from './auth/reload-credentials.ts';
 
 interface Cluster {
   kc: KubeConfig;
   close(): Promise<void>;
   /** What to tell the user once everything runs. */
   hints: string[];
+  /** Local mode's token, accepted with every scope as `local-admin`. */
+  localToken?: string;
 }
 
 async function connectCluster(config: Config, logger: Logger): Promise<Cluster> {
@@ -38,6 +42,7 @@ async function connectCluster(config: Config, logger: Logger): Promise<Cluster> 
   return {
     kc: local.kc,
     close: () => local.close(),
+    localToken: local.token,
     hints: [
       `kubectl --kubeconfig ${local.kubeconfigPath} get nodes`,
       `kubectl --kubeconfig ${local.kubeconfigPath} get wfe -w`,
@@ -52,6 +57,16 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const cluster = await connectCluster(config, logger);
   const metrics = createMetrics();
+  const credentials = await loadReloadingCredentials(
+    {
+      file: config.KUBERNAUT_CREDENTIALS_FILE,
+      extra: cluster.localToken ? [localAdminCredential(cluster.localToken)] : [],
+    },
+    { intervalMs: config.KUBERNAUT_CREDENTIALS_RELOAD_MS, logger },
+  );
+  if (credentials.store.size === 0) {
+    logger.warn('no credentials configured (KUBERNAUT_CREDENTIALS_FILE): the API answers 401');
+  }
   const engine = new Engine({
     kc: cluster.kc,
     logger,
@@ -72,6 +87,9 @@ async function main(): Promise<void> {
       { name: 'informers', check: () => (engine.isReady() ? undefined : 'caches not synced') },
     ],
     metrics: metrics.registry,
+    httpMetrics: metrics,
+    logger,
+    credentials: credentials.store,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(
@@ -88,6 +106,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (shuttingDown) return;
     shuttingDown = true;
+    credentials.stop();
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
