@@ -28,3 +28,13 @@ export function attemptLabels(
     [ATTEMPT_LABEL]: String(attempt),
   };
 }
+
+/**
+ * On runs started from an alert: which template (its name, bounded to a label value), which
+ * target (a hash: `namespace/Kind/name` holds slashes, which label values cannot) and which
+ * alert. Guardrails and resolves select runs by these from the informer cache, so their state
+ * survives restarts and is shared by every replica.
+ */
+export const TEMPLATE_LABEL = 'kubernaut.ai/template';
+export const TARGET_HASH_LABEL = 'kubernaut.ai/target-hash';
+export const ALERT_FINGERPRINT_LABEL = 'kubernaut.ai/alert-fingerprint';

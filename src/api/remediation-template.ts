@@ -19,6 +19,22 @@ export const guardrailsSchema = z.object({
     .object({ required: z.boolean().default(false) })
     .optional()
     .describe('Hold runs in AwaitingApproval until someone other than the requester approves.'),
+  failureBlock: z
+    .object({
+      after: z.int().min(1).default(3).describe('Consecutive failed runs on one target.'),
+      for: durationSchema.default('1h').describe('How long the target is then left alone.'),
+    })
+    .default({ after: 3, for: '1h' })
+    .describe('Stop remediating a target whose runs keep failing, so a fix does not loop.'),
+  maxNewRunsPerMinute: z
+    .int()
+    .min(1)
+    .default(20)
+    .describe('Storm limit: new runs of this template per minute; the rest are suppressed.'),
+  dryRun: z
+    .boolean()
+    .default(false)
+    .describe('Record and verify the runs this template starts, but start no action.'),
 });
 export type Guardrails = z.infer<typeof guardrailsSchema>;
 

@@ -1,0 +1,146 @@
+/**
+ * Alertmanager's webhook payload (version "4", and the older bodies before it), parsed the
+ * way Alertmanager's own code reads alerts: unknown fields are tolerated, a missing per-alert
+ * `status` comes from `endsAt`, a missing or empty `fingerprint` is recomputed from the labels.
+ * The envelope decides between 400 (not a webhook payload at all) and 200; each alert is
+ * checked on its own, so one bad alert is rejected while its group is still processed.
+ * https://prometheus.io/docs/alerting/latest/configuration/#webhook_config
+ */
+import { z } from 'zod';
+import { fingerprintOf } from './fingerprint.ts';
+
+const labelMap = z.record(z.string(), z.string());
+
+/** Everything Alertmanager sends around the alerts; all optional, unknown keys kept out. */
+const envelopeSchema = z.looseObject({
+  version: z.union([z.string(), z.number()]).optional(),
+  receiver: z.string().optional(),
+  status: z.string().optional(),
+  alerts: z.array(z.unknown()).min(1, 'must hold at least one alert'),
+  groupLabels: labelMap.optional(),
+  commonLabels: labelMap.optional(),
+  commonAnnotations: labelMap.optional(),
+  externalURL: z.string().optional(),
+  truncatedAlerts: z.number().optional(),
+});
+
+const alertSchema = z.looseObject({
+  status: z.enum(['firing', 'resolved']).optional(),
+  labels: labelMap.refine((labels) => Object.keys(labels).length > 0, {
+    error: 'at least one label pair is required',
+  }),
+  annotations: labelMap.optional(),
+  startsAt: z.string().refine((text) => parseTimestamp(text) !== undefined, {
+    error: 'must be an RFC 3339 timestamp',
+  }),
+  endsAt: z.string().optional(),
+  generatorURL: z.string().optional(),
+  fingerprint: z.string().optional(),
+});
+
+/** One alert as the intake works with it: every field present, timestamps normalised. */
+export interface IntakeAlert {
+  status: 'firing' | 'resolved';
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** RFC 3339 in UTC with milliseconds: the firing episode's identity. */
+  startsAt: string;
+  endsAt?: string;
+  generatorURL?: string;
+}
+
+export type AlertEntry = { ok: true; alert: IntakeAlert } | { ok: false; reason: string };
+
+export interface WebhookPayload {
+  receiver?: string;
+  alerts: AlertEntry[];
+}
+
+export type PayloadResult = { ok: true; payload: WebhookPayload } | { ok: false; error: string };
+
+/** Parses a decoded JSON body; `now` decides whether an alert without `status` is resolved. */
+export function parseWebhookPayload(body: unknown, now: Date): PayloadResult {
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) return { ok: false, error: describeIssue(envelope.error, '', body) };
+  const { receiver, alerts } = envelope.data;
+  return {
+    ok: true,
+    payload: {
+      ...(receiver === undefined ? {} : { receiver }),
+      alerts: alerts.map((alert, index) => parseAlert(alert, index, now)),
+    },
+  };
+}
+
+function parseAlert(raw: unknown, index: number, now: Date): AlertEntry {
+  const parsed = alertSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, reason: describeIssue(parsed.error, `alerts[${String(index)}]`, raw) };
+  }
+  const { labels, annotations, startsAt, endsAt, generatorURL, fingerprint } = parsed.data;
+  const startsAtMs = parseTimestamp(startsAt) ?? 0;
+  return {
+    ok: true,
+    alert: {
+      status: parsed.data.status ?? statusFromEndsAt(endsAt, now),
+      fingerprint: fingerprint && fingerprint.length > 0 ? fingerprint : fingerprintOf(labels),
+      labels,
+      annotations: annotations ?? {},
+      startsAt: new Date(startsAtMs).toISOString(),
+      ...(endsAt === undefined ? {} : { endsAt }),
+      ...(generatorURL === undefined ? {} : { generatorURL }),
+    },
+  };
+}
+
+/** Alertmanager's Alert.Resolved(): a non-zero endsAt that is not after now. */
+function statusFromEndsAt(endsAt: string | undefined, now: Date): 'firing' | 'resolved' {
+  const ends = endsAt === undefined ? undefined : parseTimestamp(endsAt);
+  if (ends === undefined || ends <= ZERO_TIME_MS) return 'firing';
+  return ends <= now.getTime() ? 'resolved' : 'firing';
+}
+
+/** Go's zero time.Time, which Alertmanager prints as 0001-01-01T00:00:00Z. */
+const ZERO_TIME_MS = Date.UTC(1, 0, 1) + 1;
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Milliseconds since the epoch, or undefined; Go prints up to nanoseconds, JS keeps ms. */
+export function parseTimestamp(text: string): number | undefined {
+  if (!RFC3339.test(text)) return undefined;
+  const trimmed = text.replace(/\.(\d{3})\d+/, '.$1');
+  const ms = Date.parse(trimmed);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The first issue as `path: reason`, naming the field the way a user would write it. */
+function describeIssue(error: z.ZodError, base: string, input: unknown): string {
+  const issue = error.issues[0];
+  if (!issue) return `${base || 'body'}: invalid`;
+  let path = base;
+  let value: unknown = input;
+  for (const key of issue.path) {
+    path += typeof key === 'number' ? `[${String(key)}]` : `${path ? '.' : ''}${String(key)}`;
+    value =
+      value !== null && typeof value === 'object'
+        ? (value as Record<PropertyKey, unknown>)[key]
+        : undefined;
+  }
+  if (issue.code === 'invalid_type') {
+    const got =
+      value === undefined
+        ? 'is required'
+        : `must be ${withArticle(issue.expected)}, not ${kindOf(value)}`;
+    return `${path || 'body'}: ${got}`;
+  }
+  return `${path || 'body'}: ${issue.message}`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+const withArticle = (kind: string): string => (/^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`);
