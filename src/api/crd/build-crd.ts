@@ -20,6 +20,8 @@ export interface ResourceDefinition {
   spec: z.ZodType;
   status: z.ZodType;
   printerColumns: PrinterColumn[];
+  /** Fields that field selectors may use (Kubernetes 1.31+), so lists filter on the server. */
+  selectableFields?: { jsonPath: string }[];
 }
 
 export interface CustomResourceDefinition {
@@ -44,6 +46,7 @@ export interface CustomResourceDefinition {
       schema: { openAPIV3Schema: StructuralSchema };
       subresources: { status: Record<string, never> };
       additionalPrinterColumns: PrinterColumn[];
+      selectableFields?: { jsonPath: string }[];
     }[];
   };
 }
@@ -93,6 +96,7 @@ export function buildCrd(definition: ResourceDefinition): CustomResourceDefiniti
           schema: { openAPIV3Schema },
           subresources: { status: {} },
           additionalPrinterColumns: [...definition.printerColumns, AGE_COLUMN],
+          ...(definition.selectableFields ? { selectableFields: definition.selectableFields } : {}),
         },
       ],
     },

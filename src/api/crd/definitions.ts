@@ -26,6 +26,12 @@ export const RESOURCE_DEFINITIONS: readonly ResourceDefinition[] = [
       { name: 'Workflow', type: 'string', jsonPath: '.spec.workflowType', priority: 1 },
       { name: 'Target', type: 'string', jsonPath: '.spec.target', priority: 1 },
     ],
+    // The on-demand API's list filters run on the API server, page by page (ADR 0017).
+    selectableFields: [
+      { jsonPath: '.spec.templateRef.name' },
+      { jsonPath: '.spec.target' },
+      { jsonPath: '.status.phase' },
+    ],
   },
   {
     kind: 'ActionExecution',
