@@ -23,6 +23,7 @@ COPY package.json ./
 COPY src ./src
 COPY handlers ./handlers
 COPY manifests/crds ./manifests/crds
+COPY manifests/tekton ./manifests/tekton
 # The built-in unprivileged user of the node image; the root filesystem can be read-only
 # (the process writes nothing outside /tmp).
 USER 1000:1000
