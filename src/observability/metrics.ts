@@ -74,6 +74,30 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: HTTP_BUCKETS,
       registers,
     }),
+    alertsReceived: new Counter({
+      name: 'kubernaut_alerts_received_total',
+      help: 'Alerts from Alertmanager webhooks, by result: created, duplicate, unmatched, suppressed, rejected, ignored-resolved, failed.',
+      labelNames: ['result'],
+      registers,
+    }),
+    alertRunsCreated: new Counter({
+      name: 'kubernaut_alert_runs_created_total',
+      help: 'Runs created from alerts, by template (namespace/name).',
+      labelNames: ['template'],
+      registers,
+    }),
+    alertDuplicates: new Counter({
+      name: 'kubernaut_alert_duplicates_total',
+      help: 'Alerts folded into an existing run, by how it was found: cache, api (AlreadyExists), active (a run on the same target).',
+      labelNames: ['via'],
+      registers,
+    }),
+    alertSuppressions: new Counter({
+      name: 'kubernaut_alert_suppressions_total',
+      help: 'Alerts a guardrail kept from starting a run, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
     imageVerifications: new Counter({
       name: 'kubernaut_image_verifications_total',
       help: 'Step-start checks of action images, by result.',
