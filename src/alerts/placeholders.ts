@@ -50,3 +50,24 @@ export function renderPlaceholders(text: string, values: PlaceholderValues): Ren
   });
   return missing.length > 0 ? { ok: false, missing } : { ok: true, text: rendered };
 }
+
+/** Substitutes placeholders in every string of a JSON value; records what was missing. */
+export function renderJson(
+  value: unknown,
+  values: PlaceholderValues,
+  missing: Set<string>,
+): unknown {
+  if (typeof value === 'string') {
+    const rendered = renderPlaceholders(value, values);
+    if (rendered.ok) return rendered.text;
+    for (const text of rendered.missing) missing.add(text);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item: unknown) => renderJson(item, values, missing));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, renderJson(item, values, missing)]),
+    );
+  }
+  return value;
+}

@@ -11,7 +11,7 @@ import type { RemediationTemplate } from '../api/remediation-template.ts';
 import type { WorkflowExecution } from '../api/workflow-execution.ts';
 import type { WorkflowStep } from '../api/workflow-step.ts';
 import { boundedName } from '../workflow/child-names.ts';
-import { renderPlaceholders, type PlaceholderValues } from './placeholders.ts';
+import { renderJson, type PlaceholderValues } from './placeholders.ts';
 import { targetHash } from './run-name.ts';
 import type { IntakeAlert } from './webhook-payload.ts';
 
@@ -91,21 +91,4 @@ export function renderAlertRun(input: AlertRunInput): RenderedRun {
     },
   };
   return { ok: true, run };
-}
-
-/** Substitutes placeholders in every string of a JSON value; records what was missing. */
-function renderJson(value: unknown, values: PlaceholderValues, missing: Set<string>): unknown {
-  if (typeof value === 'string') {
-    const rendered = renderPlaceholders(value, values);
-    if (rendered.ok) return rendered.text;
-    for (const text of rendered.missing) missing.add(text);
-    return value;
-  }
-  if (Array.isArray(value)) return value.map((item: unknown) => renderJson(item, values, missing));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, renderJson(item, values, missing)]),
-    );
-  }
-  return value;
 }
