@@ -29,6 +29,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { ActionReconciler } from './action-reconciler.ts';
 import { RunReconciler } from './run-reconciler.ts';
+import { ownEverything, type RunAssignment } from './membership/assignment.ts';
 import { WorkQueue } from './work-queue.ts';
 
 export interface EngineOptions {
@@ -42,10 +43,20 @@ export interface EngineOptions {
   actionServiceAccountName?: string;
   random?: () => number;
   now?: () => Date;
+  /** Which runs this replica executes (default: all of them, a single replica). */
+  assignment?: RunAssignment;
 }
 
 const key = (object: KubernetesObject): string =>
   `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+
+function objectAt<T>(
+  cache: { get(name: string, namespace?: string): T | undefined },
+  item: string,
+): T | undefined {
+  const slash = item.indexOf('/');
+  return cache.get(item.slice(slash + 1), item.slice(0, slash));
+}
 
 export class Engine {
   private readonly informers: SharedInformers;
@@ -133,18 +144,34 @@ export class Engine {
       now,
     });
     const concurrency = options.concurrency ?? 32;
+    const assignment = options.assignment ?? ownEverything;
+    // A key whose object is not cached (deleted) is still reconciled: that is a no-op.
+    const ownsRun = (item: string): boolean => {
+      const uid = objectAt(runs.cache, item)?.metadata?.uid;
+      return uid === undefined || assignment.owns(uid);
+    };
+    const ownsAction = (item: string): boolean => {
+      const uid = objectAt(actions.cache, item)?.metadata?.labels?.[RUN_UID_LABEL];
+      return uid === undefined || assignment.owns(uid);
+    };
     this.runQueue = this.queue(
       'runs',
       concurrency,
-      (item) => runReconciler.reconcile(item),
+      (item) => (ownsRun(item) ? runReconciler.reconcile(item) : Promise.resolve(undefined)),
       options,
     );
     this.actionQueue = this.queue(
       'actions',
       concurrency,
-      (item) => actionReconciler.reconcile(item),
+      (item) => (ownsAction(item) ? actionReconciler.reconcile(item) : Promise.resolve(undefined)),
       options,
     );
+    // Members came or went: runs moved. Offer every cached run and step to the queues; each
+    // replica keeps what it now owns.
+    assignment.onChange(() => {
+      for (const run of runs.cache.list()) this.runQueue.add(key(run));
+      for (const action of actions.cache.list()) this.actionQueue.add(key(action));
+    });
 
     runs.subscribe((_event, run) => {
       this.runQueue.add(key(run));
