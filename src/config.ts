@@ -53,6 +53,18 @@ export const configSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  KUBERNAUT_MEMBERSHIP: z
+    .enum(['leases', 'off'])
+    .default('leases')
+    .describe('leases: replicas share runs through Leases; off: this replica runs every run.'),
+  POD_NAME: z.string().min(1).optional().describe('This replica (downward API); else hostname.'),
+  POD_NAMESPACE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Namespace of the membership Leases (downward API); else default.'),
+  KUBERNAUT_LEASE_DURATION_SECONDS: z.coerce.number().int().min(2).default(15),
+  KUBERNAUT_LEASE_RENEW_SECONDS: z.coerce.number().positive().default(5),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -63,7 +75,15 @@ export class ConfigError extends Error {
 /** Parses the environment; every bad variable is named with the reason. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const config = parsed.data;
+    // A replica renewing no faster than its Lease expires would drop out between renewals.
+    if (config.KUBERNAUT_LEASE_RENEW_SECONDS * 2 > config.KUBERNAUT_LEASE_DURATION_SECONDS)
+      throw new ConfigError(
+        'invalid configuration:\n  KUBERNAUT_LEASE_RENEW_SECONDS: must be at most half of KUBERNAUT_LEASE_DURATION_SECONDS',
+      );
+    return config;
+  }
   const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
 }

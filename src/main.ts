@@ -8,6 +8,7 @@ import { createApp } from '../handlers/app.ts';
 import { ConfigError, isLocalMode, loadConfig, type Config } from './config.ts';
 import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
 import { Engine } from './engine/engine.ts';
+import { startMembership } from './engine/membership/start-membership.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { localAdminCredential } from './auth/local-admin.ts';
@@ -67,10 +68,22 @@ async function main(): Promise<void> {
   if (credentials.store.size === 0) {
     logger.warn('no credentials configured (KUBERNAUT_CREDENTIALS_FILE): the API answers 401');
   }
+  const membership = await startMembership(
+    cluster.kc,
+    {
+      mode: config.KUBERNAUT_MEMBERSHIP,
+      identity: config.POD_NAME,
+      namespace: config.POD_NAMESPACE,
+      leaseDurationSeconds: config.KUBERNAUT_LEASE_DURATION_SECONDS,
+      renewSeconds: config.KUBERNAUT_LEASE_RENEW_SECONDS,
+    },
+    logger,
+  );
   const engine = new Engine({
     kc: cluster.kc,
     logger,
     metrics,
+    assignment: membership.assignment,
     concurrency: config.KUBERNAUT_CONCURRENCY,
     workspace: {
       size: config.KUBERNAUT_WORKSPACE_SIZE,
@@ -111,8 +124,11 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     server.close(() => {
+      // Reconciles in flight finish first; then the Lease goes, so the others take over
+      // this replica's runs at once rather than after a lease duration.
       void engine
         .stop()
+        .then(() => membership.release())
         .then(() => cluster.close())
         .then(() => {
           logger.info('stopped');
