@@ -18,6 +18,7 @@ import {
   renderResourceList,
   SERVER_VERSION,
 } from './discovery.ts';
+import { DisruptionController } from './disruption-controller.ts';
 import { FaultInjector, type FaultConfig } from './fault-injector.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { readBody, sendJson, sendStatus, sendText } from './http-io.ts';
@@ -167,11 +168,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const faults = new FaultInjector(options.faults);
   const gc = new GarbageCollector(store, registry, service);
   const crds = new CrdController(store, registry, service);
+  const disruption = new DisruptionController(store, registry, service);
   const podLogs = new PodLogs();
   const watches = new Set<() => void>();
   const ctx: RouteContext = {
     store,
     service,
+    disruption,
     faults,
     podLogs,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
@@ -306,6 +309,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       for (const close of [...watches]) close();
       gc.stop();
       crds.stop();
+      disruption.stop();
       await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();

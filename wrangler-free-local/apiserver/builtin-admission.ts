@@ -8,6 +8,7 @@ import { removeKey } from './patch.ts';
 import type { StatusCause } from './status-error.ts';
 import { validateEventCreate } from './event-validation.ts';
 import { validateName } from './object-meta.ts';
+import { validateDisruptionBudget } from './disruption-budget-rules.ts';
 import {
   validateLease,
   validatePersistentVolumeClaim,
@@ -249,6 +250,14 @@ export function admitBuiltinCreate(kind: string, obj: StoredObject): StatusCause
       return validateLease(obj);
     case 'Event':
       return validateEventCreate(obj);
+    case 'PodDisruptionBudget':
+      obj['status'] = {
+        disruptionsAllowed: 0,
+        currentHealthy: 0,
+        desiredHealthy: 0,
+        expectedPods: 0,
+      };
+      return validateDisruptionBudget(obj);
     default:
       return [];
   }
@@ -338,6 +347,8 @@ export function admitBuiltinUpdate(
     case 'Namespace':
       obj['spec'] = old['spec'];
       return [];
+    case 'PodDisruptionBudget':
+      return validateDisruptionBudget(obj);
     default:
       return [];
   }

@@ -215,11 +215,30 @@ const PRINTERS: Record<string, Printer> = {
     columns: [col('Status'), col('Roles'), col('Age'), col('Version')],
     render: (o, now) => {
       const ready = asList(status(o)['conditions']).find((c) => c['type'] === 'Ready');
+      const state = ready?.['status'] === 'True' ? 'Ready' : 'NotReady';
       return [
-        ready?.['status'] === 'True' ? 'Ready' : 'NotReady',
+        spec(o)['unschedulable'] === true ? `${state},SchedulingDisabled` : state,
         '<none>',
         formatAge(o, now),
         str(asMap(status(o)['nodeInfo'])['kubeletVersion']),
+      ];
+    },
+  },
+  PodDisruptionBudget: {
+    columns: [
+      col('Min Available'),
+      col('Max Unavailable'),
+      col('Allowed Disruptions', 'integer'),
+      col('Age'),
+    ],
+    render: (o, now) => {
+      const show = (v: unknown): string =>
+        typeof v === 'number' ? String(v) : typeof v === 'string' ? v : 'N/A';
+      return [
+        show(spec(o)['minAvailable']),
+        show(spec(o)['maxUnavailable']),
+        num(status(o)['disruptionsAllowed']),
+        formatAge(o, now),
       ];
     },
   },

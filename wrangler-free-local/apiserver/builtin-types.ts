@@ -148,6 +148,16 @@ export function listBuiltinTypes(): ResourceType[] {
       fieldSelectors: ['status.successful'],
     }),
     defineBuiltin({
+      group: 'policy',
+      version: 'v1',
+      resource: 'poddisruptionbudgets',
+      kind: 'PodDisruptionBudget',
+      namespaced: true,
+      shortNames: ['pdb'],
+      hasStatus: true,
+      tracksGeneration: true,
+    }),
+    defineBuiltin({
       group: 'coordination.k8s.io',
       version: 'v1',
       resource: 'leases',

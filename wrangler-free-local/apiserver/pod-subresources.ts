@@ -1,8 +1,9 @@
-// pods/log (see pod-logs.ts), pods/eviction
-// (deletes the pod; PodDisruptionBudgets are not modelled) and pods/binding (sets the node).
+// pods/log (see pod-logs.ts), pods/eviction (see pod-eviction.ts: PodDisruptionBudgets
+// honoured) and pods/binding (sets the node).
 
 import type { ServerResponse } from 'node:http';
 import { parseBody, sendJson } from './http-io.ts';
+import { handleEviction } from './pod-eviction.ts';
 import { serveLog } from './pod-logs.ts';
 import type { Route, RouteContext } from './resource-routes.ts';
 import { newConflict, newMethodNotAllowed, StatusError } from './status-error.ts';
@@ -36,24 +37,13 @@ export function handlePodSubresource(
         );
       serveLog({ logs: ctx.podLogs, store: ctx.store, track: ctx.trackWatch }, pod, query, res);
       return;
-    case 'eviction': {
+    case 'eviction':
       if (method !== 'POST')
         throw newMethodNotAllowed(
           'the server does not allow this method on the requested resource',
         );
-      const eviction = parseBody(body, 'application/json') as {
-        deleteOptions?: { preconditions?: { uid?: string; resourceVersion?: string } };
-      };
-      const preconditions = eviction.deleteOptions?.preconditions;
-      ctx.service.delete(
-        route.type,
-        ns,
-        name,
-        preconditions === undefined ? {} : { preconditions },
-      );
-      sendJson(res, 201, successStatus(201));
+      handleEviction(ctx, route, pod, query, body, res);
       return;
-    }
     case 'binding': {
       if (method !== 'POST')
         throw newMethodNotAllowed(

@@ -3,6 +3,7 @@
 // rendering, watch. Every failure is a StatusError, answered by the caller.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DisruptionController } from './disruption-controller.ts';
 import type { FaultInjector } from './fault-injector.ts';
 import { parseBody, sendJson, wantsTable } from './http-io.ts';
 import { buildMatcher, paginate } from './list-query.ts';
@@ -35,6 +36,7 @@ export interface Route {
 export interface RouteContext {
   store: ObjectStore;
   service: ResourceService;
+  disruption: DisruptionController;
   faults: FaultInjector;
   podLogs: PodLogs;
   bookmarkIntervalMs: number;
