@@ -65,6 +65,30 @@ export const configSchema = z.object({
     .describe('Namespace of the membership Leases (downward API); else default.'),
   KUBERNAUT_LEASE_DURATION_SECONDS: z.coerce.number().int().min(2).default(15),
   KUBERNAUT_LEASE_RENEW_SECONDS: z.coerce.number().positive().default(5),
+  KUBERNAUT_ALERTS_PAUSED: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1')
+    .describe('Global pause: every firing alert is suppressed (reason Paused), nothing starts.'),
+  KUBERNAUT_ALERTS_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024)
+    .describe('Largest Alertmanager webhook body; larger answers 413.'),
+  KUBERNAUT_ALERTS_RATE_LIMIT: z.coerce
+    .number()
+    .min(0)
+    .default(50)
+    .describe('Webhook requests per second per credential (503 over it); 0 turns it off.'),
+  KUBERNAUT_ALERTS_RATE_BURST: z.coerce.number().int().min(1).default(100),
+  KUBERNAUT_ALERTS_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5_000)
+    .describe('The webhook answers within this time, or 503 so Alertmanager retries.'),
+  KUBERNAUT_ALERTS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(256),
 });
 export type Config = z.infer<typeof configSchema>;
 
