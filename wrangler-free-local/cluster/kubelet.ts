@@ -12,6 +12,7 @@ import type {
   KubeConfig,
   V1Container,
   V1ContainerStatus,
+  V1Node,
   V1Pod,
 } from '@kubernetes/client-node';
 import { CoreV1Api as CoreApi } from '@kubernetes/client-node';
@@ -30,6 +31,7 @@ import { resolveContainerEnv } from './container-env.ts';
 import { runContainer, type ContainerExit, type RunningContainer } from './container-runner.ts';
 import { resolveCommand, type ImageCatalog } from './image-catalog.ts';
 import { objectKey } from './enqueue.ts';
+import { pickNode } from './pick-node.ts';
 import { containerStatus, podConditions, terminalStatus } from './pod-status.ts';
 import { prepareSandbox, removePodSandbox, type SandboxOptions } from './pod-sandbox.ts';
 
@@ -66,6 +68,7 @@ export class Kubelet {
   private readonly processes: PQueue;
   private readonly events: EventRecorder;
   private readonly pods: SharedInformer<V1Pod>;
+  private readonly nodes: SharedInformer<V1Node>;
   private nextNode = 0;
   private nextIp = 2;
   private readonly options: KubeletOptions;
@@ -86,6 +89,13 @@ export class Kubelet {
     this.pods.subscribe((event, pod) => {
       if (event === 'delete') this.stopPod(pod, 'deleted');
       else this.queue.add(objectKey(pod));
+    });
+    this.nodes = options.informers.informer('/api/v1/nodes', () => this.core.listNode());
+    // An uncordoned or untainted node may fit the pods still waiting for one.
+    this.nodes.subscribe((event) => {
+      if (event === 'delete') return;
+      for (const pod of this.pods.cache.list())
+        if (!pod.spec?.nodeName && !pod.metadata?.deletionTimestamp) this.queue.add(objectKey(pod));
     });
   }
 
@@ -134,7 +144,11 @@ export class Kubelet {
   }
 
   private async bind(pod: V1Pod): Promise<void> {
-    const node = this.options.nodes[this.nextNode++ % this.options.nodes.length] ?? 'local-node-1';
+    const pick = pickNode(this.options.nodes, this.nextNode, (n) => this.nodes.cache.get(n), pod);
+    // No node fits (all cordoned or tainted): the pod stays Pending until a node changes.
+    if (pick === undefined) return;
+    this.nextNode = pick.index + 1;
+    const node = pick.name;
     const name = pod.metadata?.name ?? '';
     const namespace = pod.metadata?.namespace ?? 'default';
     await this.core.createNamespacedPodBinding({
