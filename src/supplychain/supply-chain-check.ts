@@ -1,0 +1,118 @@
+/**
+ * The supply-chain StepStartCheck (invariant 6): resolve → verify → load contract →
+ * validate inputs, before any Job exists. Every failure names the image, the rule and the
+ * reason. A registry that cannot be reached THROWS: the action queue retries the reconcile
+ * with backoff (the step is neither passed nor failed for good; its timeout still bounds it).
+ */
+import type { ActionContract } from '../api/action-contract.ts';
+import type { ActionExecution } from '../api/action-execution.ts';
+import type {
+  StepStartCheck,
+  StepStartResult,
+  Verification,
+} from '../backends/jobs/step-start-check.ts';
+import type { Logger } from '../observability/logger.ts';
+import { PINNED_IMAGE_RE } from '../workflow/validate-steps.ts';
+import { parseImageReference } from './oci/image-reference.ts';
+import { isRegistryError } from './oci/registry-error.ts';
+import { describeSigner, type ImageVerification } from './verify/image-verification.ts';
+import type { ImageName } from './verify/signature-source.ts';
+
+export interface ImageVerifierLike {
+  verify(image: ImageName, digest: string): Promise<ImageVerification>;
+}
+
+/** The contract loader's shape (src/supplychain/contract), narrowed to what the check uses. */
+export interface ContractSource {
+  load(image: string): Promise<{ contract: ActionContract; contractDigest: string }>;
+}
+
+export type InputValidation =
+  { ok: true; inputs: Record<string, unknown> } | { ok: false; problems: string[] };
+
+export type ValidateInputs = (
+  contract: ActionContract,
+  inputs: Record<string, unknown>,
+) => InputValidation;
+
+export interface SupplyChainCheckDeps {
+  verifier: ImageVerifierLike;
+  contracts?: ContractSource;
+  validateInputs?: ValidateInputs;
+  logger: Pick<Logger, 'warn'>;
+}
+
+export function createSupplyChainCheck(deps: SupplyChainCheckDeps): StepStartCheck {
+  return { check: (action) => checkAction(deps, action) };
+}
+
+async function checkAction(
+  deps: SupplyChainCheckDeps,
+  action: ActionExecution,
+): Promise<StepStartResult> {
+  const image = action.spec.image;
+  if (!PINNED_IMAGE_RE.test(image)) {
+    return {
+      ok: false,
+      reason: 'ImageNotPinned',
+      message: `image ${image} is not pinned by digest`,
+    };
+  }
+  const ref = parseImageReference(image);
+  const digest = ref.digest ?? '';
+  const result = await deps.verifier.verify(ref, digest);
+  const verification = toVerification(result);
+  const rule = result.rule ? `rule ${result.rule}` : 'no rule';
+  if (!result.verified) {
+    const message = `image ${result.image} (${rule}): ${result.reason ?? 'not verified'}`;
+    if (result.mode === 'enforce') {
+      return { ok: false, reason: 'SignatureVerificationFailed', message, verification };
+    }
+    deps.logger.warn(
+      { image: result.image, rule: result.rule },
+      `warn mode, running anyway: ${message}`,
+    );
+  }
+  if (!deps.contracts) return { ok: true, verification };
+  let loaded;
+  try {
+    loaded = await deps.contracts.load(image);
+  } catch (error) {
+    if (isRegistryError(error) && error.transient) throw error;
+    return {
+      ok: false,
+      reason: 'ContractNotFound',
+      message: `image ${result.image} (${rule}): ${error instanceof Error ? error.message : String(error)}`,
+      verification,
+    };
+  }
+  const withContract = { ...verification, contractDigest: loaded.contractDigest };
+  const inputs = action.spec.inputs;
+  const validated = deps.validateInputs?.(loaded.contract, inputs) ?? { ok: true, inputs };
+  if (!validated.ok) {
+    return {
+      ok: false,
+      reason: 'InvalidInputs',
+      message: `image ${result.image} (${rule}): inputs do not match contract ${loaded.contract.metadata.name}: ${validated.problems.join('; ')}`,
+      verification: withContract,
+    };
+  }
+  return {
+    ok: true,
+    verification: withContract,
+    contract: loaded.contract,
+    inputs: validated.inputs,
+  };
+}
+
+function toVerification(result: ImageVerification): Verification {
+  const signer = describeSigner(result);
+  return {
+    verified: result.verified,
+    digest: result.digest,
+    ...(result.signers[0] ? { scheme: result.signers[0].scheme } : {}),
+    ...(signer ? { signer } : {}),
+    ...(result.rule ? { policyRule: result.rule } : {}),
+    ...(result.verified ? {} : { message: `${result.mode}: ${result.reason ?? 'not verified'}` }),
+  };
+}

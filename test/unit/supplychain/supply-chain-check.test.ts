@@ -1,0 +1,161 @@
+/** The supply-chain StepStartCheck with in-memory fakes: each reason, warn mode, outages. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ActionContract } from '../../../src/api/action-contract.ts';
+import type { ActionExecution } from '../../../src/api/action-execution.ts';
+import { RegistryError } from '../../../src/supplychain/oci/registry-error.ts';
+import {
+  createSupplyChainCheck,
+  type SupplyChainCheckDeps,
+} from '../../../src/supplychain/supply-chain-check.ts';
+import type { ImageVerification } from '../../../src/supplychain/verify/image-verification.ts';
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const IMAGE = `127.0.0.1:5000/actions/scale@${DIGEST}`;
+
+const contract: ActionContract = {
+  apiVersion: 'kubernaut.ai/v1alpha1',
+  kind: 'ActionContract',
+  metadata: { name: 'scale', version: '1.0.0' },
+  spec: { inputs: [], outputs: [], permissions: [] },
+};
+
+function action(image = IMAGE): ActionExecution {
+  return {
+    apiVersion: 'kubernaut.ai/v1alpha1',
+    kind: 'ActionExecution',
+    metadata: { name: 'run-scale-1', namespace: 'default' },
+    spec: {
+      workflowRef: { name: 'run' },
+      step: 'scale',
+      attempt: 1,
+      actionType: 'scale',
+      image,
+      inputs: { replicas: 2 },
+    },
+  };
+}
+
+function verified(overrides: Partial<ImageVerification> = {}): ImageVerification {
+  return {
+    image: `127.0.0.1:5000/actions/scale@${DIGEST}`,
+    digest: DIGEST,
+    rule: 'actions',
+    mode: 'enforce',
+    verified: true,
+    signers: [{ scheme: 'cosign-tag', authority: 'ci', identity: `sha256:${'b'.repeat(64)}` }],
+    ...overrides,
+  };
+}
+
+function deps(overrides: Partial<SupplyChainCheckDeps> = {}) {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    deps: {
+      verifier: { verify: async () => verified() },
+      contracts: { load: async () => ({ contract, contractDigest: `sha256:${'c'.repeat(64)}` }) },
+      validateInputs: (_: ActionContract, inputs: Record<string, unknown>) => ({
+        ok: true as const,
+        inputs: { ...inputs, dryRun: false },
+      }),
+      logger: { warn: (_: object, message: string) => void warnings.push(message) },
+      ...overrides,
+    } as SupplyChainCheckDeps,
+  };
+}
+
+describe('supply-chain step-start check', () => {
+  it('passes with digest, signer, rule, contract digest and the validated inputs', async () => {
+    const result = await createSupplyChainCheck(deps().deps).check(action());
+    assert.equal(result.ok, true);
+    assert.ok(result.ok);
+    assert.deepEqual(result.verification, {
+      verified: true,
+      digest: DIGEST,
+      scheme: 'cosign-tag',
+      signer: `sha256:${'b'.repeat(64)}`,
+      policyRule: 'actions',
+      contractDigest: `sha256:${'c'.repeat(64)}`,
+    });
+    assert.deepEqual(result.inputs, { replicas: 2, dryRun: false });
+    assert.equal(result.contract, contract);
+  });
+
+  it('an image by tag only is ImageNotPinned', async () => {
+    const result = await createSupplyChainCheck(deps().deps).check(
+      action('127.0.0.1:5000/actions/scale:v1'),
+    );
+    assert.equal(result.ok ? '' : result.reason, 'ImageNotPinned');
+  });
+
+  it('a failed signature names the image, the rule and the reason', async () => {
+    const { deps: d } = deps({
+      verifier: {
+        verify: async () =>
+          verified({ verified: false, signers: [], reason: 'ci: SIGNATURE_INVALID: bad' }),
+      },
+    });
+    const result = await createSupplyChainCheck(d).check(action());
+    assert.ok(!result.ok);
+    assert.equal(result.reason, 'SignatureVerificationFailed');
+    assert.match(
+      result.message,
+      /actions\/scale@sha256:a+ \(rule actions\): ci: SIGNATURE_INVALID/,
+    );
+    assert.equal(result.verification?.verified, false);
+  });
+
+  it('warn mode logs and runs', async () => {
+    const { deps: d, warnings } = deps({
+      verifier: {
+        verify: async () =>
+          verified({ verified: false, mode: 'warn', signers: [], reason: 'NO_SIGNATURE' }),
+      },
+    });
+    const result = await createSupplyChainCheck(d).check(action());
+    assert.equal(result.ok, true);
+    assert.equal(result.ok && result.verification.verified, false);
+    assert.match(warnings[0] ?? '', /warn mode, running anyway/);
+  });
+
+  it('a missing contract is ContractNotFound; bad inputs are InvalidInputs', async () => {
+    const missing = deps({
+      contracts: {
+        load: async () => {
+          throw new Error(`${IMAGE}: /action-contract.yaml not found`);
+        },
+      },
+    }).deps;
+    const noContract = await createSupplyChainCheck(missing).check(action());
+    assert.equal(noContract.ok ? '' : noContract.reason, 'ContractNotFound');
+    const invalid = deps({
+      validateInputs: () => ({ ok: false, problems: ['replicas: expected integer'] }),
+    }).deps;
+    const badInputs = await createSupplyChainCheck(invalid).check(action());
+    assert.ok(!badInputs.ok);
+    assert.equal(badInputs.reason, 'InvalidInputs');
+    assert.match(badInputs.message, /replicas: expected integer/);
+    assert.equal(badInputs.verification?.contractDigest, `sha256:${'c'.repeat(64)}`);
+  });
+
+  it('a registry outage throws, so the reconcile is retried, never passed', async () => {
+    const outage = new RegistryError('REGISTRY_UNREACHABLE', IMAGE, 'connection refused');
+    const down = deps({
+      verifier: {
+        verify: async () => {
+          throw outage;
+        },
+      },
+    }).deps;
+    await assert.rejects(createSupplyChainCheck(down).check(action()), outage);
+    const contractDown = deps({
+      contracts: {
+        load: async () => {
+          throw outage;
+        },
+      },
+    }).deps;
+    await assert.rejects(createSupplyChainCheck(contractDown).check(action()), outage);
+  });
+});
