@@ -78,12 +78,17 @@ class Planner {
     if (!this.validate()) return this.result();
     const stopping = this.run.spec.cancel || this.run.metadata.deletionTimestamp !== undefined;
     const approval = this.run.spec.approval;
-    if (approval?.required && !stopping) {
-      if (approval.decision === undefined) return this.awaitApproval();
+    // Nothing starts before approval. A rejection ends the run Cancelled, not Failed: nothing
+    // ran and nothing broke, so it must not count towards a target's failure block (ADR 0017).
+    if (approval?.required && approval.decision !== 'Approved') {
       if (approval.decision === 'Rejected') {
         const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
         return this.stopAll('Cancelled', 'Rejected', `the run was rejected${by}`);
       }
+      if (stopping) {
+        return this.stopAll('Cancelled', 'Cancelled', 'the run was cancelled before approval');
+      }
+      return this.awaitApproval();
     }
     if (!this.status.startedAt) {
       this.status.startedAt = this.nowIso;

@@ -53,15 +53,28 @@ interface World {
   failRate: number;
 }
 
+/** A decision on a run that requires approval, taken at a tick: until then nothing may start. */
+interface ApprovalScript {
+  decideAtTick: number;
+  outcome: 'Approved' | 'Rejected' | 'cancel';
+}
+
 /** Runs the world until the run ends; checks the per-tick invariants along the way. */
-function simulate(steps: WorkflowStepInput[], world: World, seed: number): Simulator {
+function simulate(
+  steps: WorkflowStepInput[],
+  world: World,
+  seed: number,
+  approval?: ApprovalScript,
+): Simulator {
   const random = seededRandom(seed);
-  const sim = new Simulator(makeRun(steps), { random });
+  const sim = new Simulator(makeRun(steps, approvalOverrides(approval)), { random });
   const dependencies = new Map(steps.map((item) => [item.name, item.runAfter ?? []]));
   const seen = new Set<string>();
   let draining = false;
   for (let tick = 0; tick < 400; tick++) {
     draining ||= tick >= 300; // after a while the world calms down: no lag, no loss
+    // A decision is a spec write: a lost status write later does not undo it.
+    decideIfDue(sim, approval, tick);
     const before = sim.run;
     const succeededSteps = new Set(
       [...sim.children.values()]
@@ -74,6 +87,7 @@ function simulate(steps: WorkflowStepInput[], world: World, seed: number): Simul
       if (draining || seen.has(child.name) || random() >= world.lagRate) seen.add(child.name);
       return seen.has(child.name);
     });
+    assertNothingBeforeDecision(sim, approval, tick);
     for (const effect of result.effects) {
       if (effect.type !== 'createAttempt') continue;
       for (const dependency of dependencies.get(effect.step) ?? []) {
@@ -98,6 +112,33 @@ function simulate(steps: WorkflowStepInput[], world: World, seed: number): Simul
     sim.nowMs += Math.floor(random() * 20_000);
   }
   return sim;
+}
+
+function approvalOverrides(approval: ApprovalScript | undefined) {
+  return approval ? { approval: { required: true } } : {};
+}
+
+function assertNothingBeforeDecision(
+  sim: Simulator,
+  approval: ApprovalScript | undefined,
+  tick: number,
+): void {
+  if (!approval || tick >= approval.decideAtTick) return;
+  assert.equal(sim.created.length, 0, 'a step started before approval');
+  assert.equal(sim.run.status?.phase, 'AwaitingApproval');
+}
+
+function decideIfDue(sim: Simulator, approval: ApprovalScript | undefined, tick: number): void {
+  if (!approval || tick !== approval.decideAtTick) return;
+  const { outcome } = approval;
+  const { spec } = sim.run;
+  sim.run = {
+    ...sim.run,
+    spec:
+      outcome === 'cancel'
+        ? { ...spec, cancel: true }
+        : { ...spec, approval: { required: true, decision: outcome, decidedBy: 'approver' } },
+  };
 }
 
 const worldArbitrary = fc.record({
@@ -172,6 +213,39 @@ describe('plan (properties)', () => {
             assert.equal(status.attempt, 0, `${status.name} skipped after it ran`);
         }
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('starts nothing before approval; rejected or cancelled runs never start; approved runs end', () => {
+    const approvalArbitrary = fc.record({
+      decideAtTick: fc.integer({ min: 0, max: 6 }),
+      outcome: fc.constantFrom('Approved' as const, 'Rejected' as const, 'cancel' as const),
+    });
+    fc.assert(
+      fc.property(
+        dagArbitrary,
+        worldArbitrary,
+        fc.integer(),
+        approvalArbitrary,
+        (dag, world, seed, approval) => {
+          const sim = simulate(toSteps(dag), world, seed, approval);
+          const phase = sim.run.status?.phase;
+          assert.ok(phase && TERMINAL_RUN_PHASES.has(phase), `run ended ${String(phase)}`);
+          if (approval.outcome === 'Approved') {
+            const steps = sim.run.status?.steps ?? [];
+            assert.equal(
+              phase === 'Succeeded',
+              steps.every((step) => step.phase === 'Succeeded'),
+            );
+            return;
+          }
+          assert.equal(phase, 'Cancelled');
+          assert.equal(sim.created.length, 0, 'a rejected or cancelled run started a step');
+          const reason = sim.run.status?.conditions.find((c) => c.type === 'Succeeded')?.reason;
+          assert.equal(reason, approval.outcome === 'Rejected' ? 'Rejected' : 'Cancelled');
+        },
+      ),
       { numRuns: 300 },
     );
   });

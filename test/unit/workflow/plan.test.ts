@@ -313,6 +313,40 @@ describe('plan: approval and dry run', () => {
     assert.match(conditionOf(sim, 'Succeeded')?.message ?? '', /rejected by bob/);
   });
 
+  it('ends a run cancelled while it awaits approval without starting it', () => {
+    const sim = new Simulator(makeRun([step('a'), step('b')], { approval: { required: true } }));
+    sim.step();
+    sim.run = { ...sim.run, spec: { ...sim.run.spec, cancel: true } };
+    assert.deepEqual(createdSteps(sim.step()), []);
+    assert.equal(sim.run.status?.phase, 'Cancelled');
+    assert.equal(sim.run.status?.startedAt, undefined, 'a run that never started has no start');
+    assert.equal(conditionOf(sim, 'Succeeded')?.reason, 'Cancelled');
+    assert.ok(!sim.events.some((event) => event.includes('RunStarted')), sim.events.join('; '));
+    assert.deepEqual(
+      sim.run.status?.steps.map((status) => `${status.phase}:${status.reason ?? ''}`),
+      ['Skipped:Cancelled', 'Skipped:Cancelled'],
+    );
+  });
+
+  it('a rejection wins over a cancel, skips every step and starts nothing', () => {
+    const sim = new Simulator(
+      makeRun([step('a')], {
+        cancel: true,
+        approval: { required: true, decision: 'Rejected', decidedBy: 'bob' },
+      }),
+    );
+    assert.deepEqual(createdSteps(sim.step()), []);
+    assert.equal(conditionOf(sim, 'Succeeded')?.reason, 'Rejected');
+    assert.equal(sim.phaseOf('a'), 'Skipped');
+  });
+
+  it('ignores a decision on a run that does not require approval', () => {
+    const sim = new Simulator(
+      makeRun([step('a')], { approval: { required: false, decision: 'Rejected' } }),
+    );
+    assert.deepEqual(createdSteps(sim.step()), ['a#1']);
+  });
+
   it('starts nothing in a dry run and succeeds with every step skipped', () => {
     const sim = new Simulator(
       makeRun([step('a'), step('b', { runAfter: ['a'] })], { dryRun: true }),
