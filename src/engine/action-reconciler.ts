@@ -171,7 +171,7 @@ export class ActionReconciler {
     const completedAt = Date.parse(status.completedAt ?? '');
     if (Number.isFinite(startedAt) && Number.isFinite(completedAt)) {
       this.deps.metrics.stepDuration.observe(
-        { result: status.phase ?? 'Unknown' },
+        { result: status.phase ?? 'Unknown', backend: 'jobs' },
         (completedAt - startedAt) / 1000,
       );
     }

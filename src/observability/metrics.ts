@@ -37,9 +37,27 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     stepDuration: new Histogram({
       name: 'kubernaut_step_duration_seconds',
-      help: 'One step attempt, from its start to its end.',
-      labelNames: ['result'],
+      help: 'One step attempt, from its start to its end, by result and backend.',
+      labelNames: ['result', 'backend'],
       buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    remediationDuration: new Histogram({
+      name: 'kubernaut_remediation_duration_seconds',
+      help: 'From the alert startsAt to the run that remediated it succeeding, by backend.',
+      labelNames: ['backend'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    backendDecisions: new Counter({
+      name: 'kubernaut_backend_decisions_total',
+      help: 'Backends chosen for new runs; fallback="true" when Tekton was chosen but absent.',
+      labelNames: ['backend', 'fallback'],
+      registers,
+    }),
+    routingFlagErrors: new Counter({
+      name: 'kubernaut_routing_flags_errors_total',
+      help: 'Routing ConfigMap versions rejected as invalid (the last good flags stay).',
       registers,
     }),
     reconcileDuration: new Histogram({
@@ -96,6 +114,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       name: 'kubernaut_alert_suppressions_total',
       help: 'Alerts a guardrail kept from starting a run, by reason.',
       labelNames: ['reason'],
+      registers,
+    }),
+    apiRunsCreated: new Counter({
+      name: 'kubernaut_api_runs_created_total',
+      help: 'Runs created through the on-demand API and chatops, by caller and channel.',
+      labelNames: ['caller', 'via'],
       registers,
     }),
     imageVerifications: new Counter({
