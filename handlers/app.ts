@@ -6,6 +6,10 @@ import type { Registry } from 'prom-client';
 import type { CredentialStore } from '../src/auth/credential-store.ts';
 import type { Logger } from '../src/observability/logger.ts';
 import type { Metrics } from '../src/observability/metrics.ts';
+import {
+  alertmanagerWebhookRoutes,
+  type AlertmanagerWebhookOptions,
+} from './alertmanager-webhook.ts';
 import type { AppEnv } from './app-env.ts';
 import { healthRoutes, type ReadinessCheck } from './health.ts';
 import { errorBody, toHttpError } from './http-error.ts';
@@ -22,6 +26,8 @@ export interface AppOptions {
   logger?: Logger;
   /** The accepted tokens and users, for `requireScope` on authenticated routes. */
   credentials?: Pick<CredentialStore, 'authenticate'>;
+  /** Alertmanager's webhook receiver (authenticated with `credentials`, scope `alerts`). */
+  alertmanager?: AlertmanagerWebhookOptions;
 }
 
 export function createApp(options: AppOptions): Hono<AppEnv> {
@@ -42,6 +48,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   );
   app.route('/', healthRoutes(options.readiness));
   if (options.metrics) app.route('/', metricsRoutes(options.metrics));
+  if (options.alertmanager && options.credentials) {
+    app.route(
+      '/',
+      alertmanagerWebhookRoutes({ ...options.alertmanager, credentials: options.credentials }),
+    );
+  }
   app.notFound((c) =>
     c.json({ error: 'NotFound', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
   );

@@ -1,0 +1,235 @@
+/**
+ * The alert intake: every alert of a notification on its own, matched against the templates,
+ * resolved to a target, deduplicated and checked by the guardrails, then recorded as a
+ * WorkflowExecution. The API server is the authority (a run's name is the dedup key, create
+ * answers AlreadyExists to a repeat); memory only saves API calls. An alert whose recording
+ * fails is `failed`, which makes the answer a 5xx so Alertmanager retries; a retry creates
+ * nothing twice.
+ */
+import { LRUCache } from 'lru-cache';
+import { targetQueryFor } from '../alerts/alert-target.ts';
+import { evaluateGuardrails } from '../alerts/guardrails.ts';
+import {
+  summarize,
+  type AlertOutcome,
+  type AlertResult,
+  type IntakeSummary,
+} from '../alerts/intake-outcome.ts';
+import type { CompiledTemplate } from '../alerts/match-templates.ts';
+import { matchTemplates } from '../alerts/match-templates.ts';
+import { placeholderValuesOf, renderAlertRun } from '../alerts/render-alert-run.ts';
+import { alertRunName, targetHash } from '../alerts/run-name.ts';
+import type { IntakeAlert, WebhookPayload } from '../alerts/webhook-payload.ts';
+import { isAlreadyExistsOrConflict } from '../kube/errors.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { boundedName } from '../workflow/child-names.ts';
+import type { IntakeApi } from './intake-api.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import type { OccurrenceRecorder } from './occurrence-recorder.ts';
+import type { OwnerChain } from './owner-chain.ts';
+import { cancelResolvedRuns } from './cancel-on-resolve.ts';
+import type { RunIndex } from './run-index.ts';
+import type { SuppressionReporter } from './suppression-reporter.ts';
+
+export type IntakeMetrics = Pick<
+  Metrics,
+  'alertsReceived' | 'alertRunsCreated' | 'alertDuplicates' | 'alertSuppressions'
+>;
+
+export interface AlertIntakeDeps {
+  templates: {
+    templates(): readonly CompiledTemplate[];
+    get(key: string): CompiledTemplate | undefined;
+  };
+  runs: RunIndex;
+  owners: OwnerChain;
+  api: Pick<IntakeApi, 'createRun' | 'cancelRun'>;
+  occurrences: Pick<OccurrenceRecorder, 'record'>;
+  suppressions: SuppressionReporter;
+  metrics?: IntakeMetrics;
+  /** The global pause switch. */
+  paused: () => boolean;
+  now: () => Date;
+  /** Alerts of one notification handled at once. */
+  concurrency?: number;
+  onError?: (error: unknown, outcome: AlertOutcome) => void;
+}
+
+type TemplateOutcome = Omit<AlertOutcome, 'index' | 'fingerprint' | 'alertname'>;
+
+export class AlertIntake {
+  private readonly deps: AlertIntakeDeps;
+  private readonly lock = new KeyedLock();
+  /** Names of runs known to exist: hot repeats are answered without the API. */
+  private readonly known = new LRUCache<string, true>({ max: 50_000, ttl: 3_600_000 });
+
+  constructor(deps: AlertIntakeDeps) {
+    this.deps = deps;
+  }
+
+  /** A run was deleted: a later alert of its episode may start it again. */
+  forget(namespace: string, name: string): void {
+    this.known.delete(`${namespace}/${name}`);
+  }
+
+  async process(payload: WebhookPayload): Promise<IntakeSummary> {
+    const outcomes: AlertOutcome[] = [];
+    const entries = payload.alerts.map((entry, index) => ({ entry, index }));
+    const limit = Math.max(1, this.deps.concurrency ?? 16);
+    const worker = async (): Promise<void> => {
+      for (let next = entries.shift(); next; next = entries.shift()) {
+        outcomes.push(...(await this.processEntry(next.entry, next.index, payload.receiver)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, entries.length) }, worker));
+    for (const outcome of outcomes)
+      this.deps.metrics?.alertsReceived.inc({ result: outcome.result });
+    return summarize(outcomes, payload.receiver);
+  }
+
+  private async processEntry(
+    entry: WebhookPayload['alerts'][number],
+    index: number,
+    receiver: string | undefined,
+  ): Promise<AlertOutcome[]> {
+    if (!entry.ok) return [{ index, result: 'rejected', reason: entry.reason }];
+    const { alert } = entry;
+    const base = {
+      index,
+      fingerprint: alert.fingerprint,
+      ...(alert.labels.alertname === undefined ? {} : { alertname: alert.labels.alertname }),
+    };
+    if (alert.status === 'resolved') {
+      return [{ ...base, ...(await this.resolve(alert)) }];
+    }
+    const matched = matchTemplates(this.deps.templates.templates(), alert.labels);
+    if (matched.length === 0) return [{ ...base, result: 'unmatched' }];
+    const outcomes: AlertOutcome[] = [];
+    for (const template of matched) {
+      const outcome = await this.fire(alert, template, receiver).catch(
+        (error: unknown): TemplateOutcome => {
+          const failed = {
+            template: template.key,
+            result: 'failed' as const,
+            reason: describe(error),
+          };
+          this.deps.onError?.(error, { ...base, ...failed });
+          return failed;
+        },
+      );
+      outcomes.push({ ...base, ...outcome });
+    }
+    return outcomes;
+  }
+
+  private async resolve(alert: IntakeAlert): Promise<TemplateOutcome> {
+    try {
+      const cancelled = await cancelResolvedRuns(alert, this.deps);
+      return {
+        result: 'ignored-resolved',
+        ...(cancelled.length > 0 ? { cancelled } : {}),
+      };
+    } catch (error) {
+      return { result: 'failed', reason: describe(error) };
+    }
+  }
+
+  private async fire(
+    alert: IntakeAlert,
+    compiled: CompiledTemplate,
+    receiver: string | undefined,
+  ): Promise<TemplateOutcome> {
+    const { template, key } = compiled;
+    const here = { template: key };
+    if (this.deps.paused())
+      return this.suppress(compiled, undefined, 'Paused', 'alert intake is paused');
+    const values = placeholderValuesOf(alert, template);
+    const query = targetQueryFor(template.spec.target, values);
+    if (query.type === 'none') return { ...here, result: 'rejected', reason: query.reason };
+    const target =
+      query.type === 'fixed'
+        ? query.target
+        : await this.deps.owners.resolve(query.kind, query.namespace, query.name);
+    const namespace = template.metadata.namespace ?? 'default';
+    const name = alertRunName(key, template.metadata.name ?? '', target, alert.startsAt);
+    const where = { ...here, target };
+    if (this.isKnown(namespace, name)) return this.duplicate(where, namespace, name, 'cache');
+
+    const rendered = renderAlertRun({
+      template,
+      alert,
+      target,
+      name,
+      ...(receiver ? { receiver } : {}),
+    });
+    if (!rendered.ok) return { ...where, result: 'rejected', reason: rendered.reason };
+
+    return this.lock.run(`${key}\n${target}`, async () => {
+      if (this.isKnown(namespace, name)) return this.duplicate(where, namespace, name, 'cache');
+      const templateLabel = boundedName(template.metadata.name ?? '');
+      const decision = evaluateGuardrails({
+        guardrails: template.spec.guardrails,
+        targetRuns: this.deps.runs.targetRuns(namespace, templateLabel, targetHash(target)),
+        templateCreationsMs: this.deps.runs.templateCreationsMs(namespace, templateLabel),
+        paused: this.deps.paused(),
+        nowMs: this.deps.now().getTime(),
+      });
+      if (decision.action === 'duplicate') {
+        return this.duplicate(where, namespace, decision.run, 'active');
+      }
+      if (decision.action === 'suppress') {
+        return this.suppress(compiled, target, decision.reason, decision.message);
+      }
+      try {
+        const created = await this.deps.api.createRun(rendered.run);
+        this.deps.runs.remember(created);
+      } catch (error) {
+        if (!isAlreadyExistsOrConflict(error)) throw error;
+        return this.duplicate(where, namespace, name, 'api');
+      }
+      this.known.set(`${namespace}/${name}`, true);
+      this.deps.metrics?.alertRunsCreated.inc({ template: key });
+      return { ...where, result: 'created', run: name };
+    });
+  }
+
+  private isKnown(namespace: string, name: string): boolean {
+    return this.known.has(`${namespace}/${name}`) || this.deps.runs.has(namespace, name);
+  }
+
+  private duplicate(
+    where: { template: string; target: string },
+    namespace: string,
+    name: string,
+    via: 'cache' | 'api' | 'active',
+  ): TemplateOutcome {
+    this.known.set(`${namespace}/${name}`, true);
+    this.deps.metrics?.alertDuplicates.inc({ via });
+    this.deps.occurrences.record(namespace, name, this.deps.now());
+    return { ...where, result: 'duplicate', run: name };
+  }
+
+  private suppress(
+    compiled: CompiledTemplate,
+    target: string | undefined,
+    reason: string,
+    message: string,
+  ): TemplateOutcome {
+    this.deps.metrics?.alertSuppressions.inc({ reason });
+    this.deps.suppressions.report(compiled.template, target, reason, message);
+    return {
+      template: compiled.key,
+      ...(target === undefined ? {} : { target }),
+      result: 'suppressed' satisfies AlertResult,
+      reason: `${reason}: ${message}`,
+    };
+  }
+}
+
+/** A failure's reason for the answer: the API's code and message, nothing internal. */
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number'
+    ? `the Kubernetes API answered ${String(code)}; Alertmanager will retry`
+    : 'the Kubernetes API could not be reached; Alertmanager will retry';
+}

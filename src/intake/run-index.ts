@@ -1,0 +1,127 @@
+/**
+ * The runs that alerts started, indexed the ways the intake asks: by name (dedup), by
+ * template and target (guardrails), by template (storm limit) and by alert fingerprint
+ * (cancel on resolve). Fed by the runs informer, so it holds what the API server holds and
+ * survives restarts; a run this replica just created is remembered at once, before its watch
+ * event arrives, so the next alert of the same request already sees it.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { RunFacts } from '../alerts/guardrails.ts';
+import { ALERT_FINGERPRINT_LABEL, TARGET_HASH_LABEL, TEMPLATE_LABEL } from '../api/labels.ts';
+import type { WorkflowExecution } from '../api/workflow-execution.ts';
+import type { InformerEvent } from '../kube/informer.ts';
+
+const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+export class RunIndex {
+  private readonly runs = new Map<string, WorkflowExecution>();
+  private readonly byTarget = new Map<string, Set<string>>();
+  private readonly byTemplate = new Map<string, Set<string>>();
+  private readonly byFingerprint = new Map<string, Set<string>>();
+  private readonly now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
+
+  /** An informer handler. */
+  readonly update = (event: InformerEvent, object: KubernetesObject): void => {
+    const run = object as WorkflowExecution;
+    if (event === 'delete') this.remove(run);
+    else this.upsert(run);
+  };
+
+  /** A run this replica created: known now, replaced by the informer's copy later. */
+  remember(run: WorkflowExecution): void {
+    const known = this.runs.get(keyOf(run.metadata.namespace ?? '', run.metadata.name ?? ''));
+    if (!known) this.upsert(run);
+  }
+
+  has(namespace: string, name: string): boolean {
+    return this.runs.has(keyOf(namespace, name));
+  }
+
+  get(namespace: string, name: string): WorkflowExecution | undefined {
+    return this.runs.get(keyOf(namespace, name));
+  }
+
+  targetRuns(namespace: string, template: string, targetHash: string): RunFacts[] {
+    return this.collect(this.byTarget, `${namespace}/${template}/${targetHash}`).map((run) =>
+      this.factsOf(run),
+    );
+  }
+
+  templateCreationsMs(namespace: string, template: string): number[] {
+    return this.collect(this.byTemplate, `${namespace}/${template}`).map(
+      (run) => this.factsOf(run).createdAtMs,
+    );
+  }
+
+  withFingerprint(fingerprint: string): WorkflowExecution[] {
+    return this.collect(this.byFingerprint, fingerprint.slice(0, 63));
+  }
+
+  private factsOf(run: WorkflowExecution): RunFacts {
+    const created = Date.parse(run.metadata.creationTimestamp ?? '');
+    const completed = Date.parse(run.status?.completedAt ?? '');
+    return {
+      name: run.metadata.name ?? '',
+      ...(run.status?.phase === undefined ? {} : { phase: run.status.phase }),
+      // Remembered before the API's copy arrives: created just now.
+      createdAtMs: Number.isFinite(created) ? created : this.now(),
+      ...(Number.isFinite(completed) ? { completedAtMs: completed } : {}),
+    };
+  }
+
+  private collect(index: Map<string, Set<string>>, key: string): WorkflowExecution[] {
+    const runs: WorkflowExecution[] = [];
+    for (const runKey of index.get(key) ?? []) {
+      const run = this.runs.get(runKey);
+      if (run) runs.push(run);
+    }
+    return runs;
+  }
+
+  private upsert(run: WorkflowExecution): void {
+    this.remove(run);
+    const key = keyOf(run.metadata.namespace ?? '', run.metadata.name ?? '');
+    this.runs.set(key, run);
+    for (const [index, indexKey] of this.indexKeys(run)) add(index, indexKey, key);
+  }
+
+  private remove(run: WorkflowExecution): void {
+    const key = keyOf(run.metadata.namespace ?? '', run.metadata.name ?? '');
+    const previous = this.runs.get(key);
+    if (!previous) return;
+    this.runs.delete(key);
+    for (const [index, indexKey] of this.indexKeys(previous)) {
+      const set = index.get(indexKey);
+      set?.delete(key);
+      if (set?.size === 0) index.delete(indexKey);
+    }
+  }
+
+  private indexKeys(run: WorkflowExecution): [Map<string, Set<string>>, string][] {
+    const labels = run.metadata.labels ?? {};
+    const namespace = run.metadata.namespace ?? '';
+    const template = labels[TEMPLATE_LABEL];
+    const target = labels[TARGET_HASH_LABEL];
+    const fingerprint = labels[ALERT_FINGERPRINT_LABEL];
+    const keys: [Map<string, Set<string>>, string][] = [];
+    if (template !== undefined) {
+      keys.push([this.byTemplate, `${namespace}/${template}`]);
+      if (target !== undefined) keys.push([this.byTarget, `${namespace}/${template}/${target}`]);
+    }
+    if (fingerprint !== undefined) keys.push([this.byFingerprint, fingerprint]);
+    return keys;
+  }
+}
+
+function add(index: Map<string, Set<string>>, indexKey: string, key: string): void {
+  let set = index.get(indexKey);
+  if (!set) {
+    set = new Set();
+    index.set(indexKey, set);
+  }
+  set.add(key);
+}
