@@ -30,6 +30,34 @@ export const configSchema = z.object({
   KUBERNAUT_WORKSPACE_STORAGE_CLASS: z.string().min(1).optional(),
   KUBERNAUT_JOB_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
   KUBERNAUT_ACTION_SERVICE_ACCOUNT: z.string().min(1).default('kubernaut-action'),
+  KUBERNAUT_IMAGE_POLICY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Image policy file (YAML, or a ConfigMap with policy.yaml); unset: digest pins only.',
+    ),
+  KUBERNAUT_TRUSTED_ROOT: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Sigstore trusted_root.json for keyless authorities the policy leaves without one.'),
+  KUBERNAUT_DOCKER_CONFIG: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Registry credentials: a Docker config.json (the format of image pull secrets).'),
+  KUBERNAUT_INSECURE_REGISTRIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .describe('Comma-separated host:port reached over plain HTTP (loopback always is).'),
+  KUBERNAUT_VERIFICATION_CACHE_TTL_MS: z.coerce.number().int().min(0).default(300_000),
   KUBERNAUT_CREDENTIALS_FILE: z
     .string()
     .min(1)
