@@ -8,6 +8,7 @@ import { createApp } from '../handlers/app.ts';
 import { ConfigError, isLocalMode, loadConfig, type Config } from './config.ts';
 import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
 import { Engine } from './engine/engine.ts';
+import { buildStepStartCheck } from './supplychain/build-step-start-check.ts';
 import { startMembership } from './engine/membership/start-membership.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -79,6 +80,16 @@ async function main(): Promise<void> {
     },
     logger,
   );
+  const supplyChain = await buildStepStartCheck(
+    {
+      policyFile: config.KUBERNAUT_IMAGE_POLICY,
+      trustedRoot: config.KUBERNAUT_TRUSTED_ROOT,
+      dockerConfig: config.KUBERNAUT_DOCKER_CONFIG,
+      insecureRegistries: config.KUBERNAUT_INSECURE_REGISTRIES,
+      cacheTtlMs: config.KUBERNAUT_VERIFICATION_CACHE_TTL_MS,
+    },
+    logger,
+  );
   const engine = new Engine({
     kc: cluster.kc,
     logger,
@@ -91,6 +102,7 @@ async function main(): Promise<void> {
     },
     jobTtlSeconds: config.KUBERNAUT_JOB_TTL_SECONDS,
     actionServiceAccountName: config.KUBERNAUT_ACTION_SERVICE_ACCOUNT,
+    check: supplyChain.check,
   });
   await engine.start();
   let shuttingDown = false;
@@ -128,6 +140,7 @@ async function main(): Promise<void> {
       // this replica's runs at once rather than after a lease duration.
       void engine
         .stop()
+        .then(() => supplyChain.close())
         .then(() => membership.release())
         .then(() => cluster.close())
         .then(() => {
