@@ -15,6 +15,7 @@ import { healthRoutes, type ReadinessCheck } from './health.ts';
 import { errorBody, toHttpError } from './http-error.ts';
 import { metricsRoutes } from './metrics.ts';
 import { logRequests } from './request-log.ts';
+import { workflowRoutes, type WorkflowRoutesOptions } from './workflows.ts';
 
 export interface AppOptions {
   readiness: readonly ReadinessCheck[];
@@ -28,6 +29,8 @@ export interface AppOptions {
   credentials?: Pick<CredentialStore, 'authenticate'>;
   /** Alertmanager's webhook receiver (authenticated with `credentials`, scope `alerts`). */
   alertmanager?: AlertmanagerWebhookOptions;
+  /** The on-demand API (/api/v1/workflows), mounted when given with `credentials`. */
+  workflows?: Omit<WorkflowRoutesOptions, 'credentials'>;
 }
 
 export function createApp(options: AppOptions): Hono<AppEnv> {
@@ -53,6 +56,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       '/',
       alertmanagerWebhookRoutes({ ...options.alertmanager, credentials: options.credentials }),
     );
+  }
+  if (options.workflows && options.credentials) {
+    app.route('/', workflowRoutes({ ...options.workflows, credentials: options.credentials }));
   }
   app.notFound((c) =>
     c.json({ error: 'NotFound', message: `no route for ${c.req.method} ${c.req.path}` }, 404),

@@ -26,22 +26,25 @@ export function limitBodySize(options: { maxBytes: number }): MiddlewareHandler<
   };
 }
 
+/** Throws 415 unless the Content-Type's media type is one of `accepted` (parameters allowed). */
+export function assertContentType(header: string | undefined, accepted: readonly string[]): void {
+  const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
+  if (mediaType !== undefined && accepted.includes(mediaType)) return;
+  throw new HttpError({
+    status: 415,
+    code: 'UnsupportedMediaType',
+    message: `Content-Type must be ${accepted.join(' or ')}${header ? `, not ${header}` : ''}`,
+    details: [{ field: 'header:Content-Type', message: `expected ${accepted.join(' or ')}` }],
+  });
+}
+
 /** `application/json` by default; parameters such as `; charset=utf-8` are allowed. */
 export function requireContentType(
   options: { types: readonly string[] } = { types: ['application/json'] },
 ): MiddlewareHandler<AppEnv> {
   const accepted = options.types.map((type) => type.toLowerCase());
   return async function requireContentType(c, next) {
-    const header = c.req.header('Content-Type');
-    const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
-    if (mediaType === undefined || !accepted.includes(mediaType)) {
-      throw new HttpError({
-        status: 415,
-        code: 'UnsupportedMediaType',
-        message: `Content-Type must be ${accepted.join(' or ')}${header ? `, not ${header}` : ''}`,
-        details: [{ field: 'header:Content-Type', message: `expected ${accepted.join(' or ')}` }],
-      });
-    }
+    assertContentType(c.req.header('Content-Type'), accepted);
     await next();
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { OnDemandError, type OnDemandErrorCode } from '../src/ondemand/on-demand-error.ts';
 import { problemsFromZod, type Problem } from '../src/workflow/problems.ts';
 
 /** A field of the request (body path, query parameter, header) and what is wrong with it. */
@@ -61,12 +62,36 @@ export function invalidRequest(message: string, problems: readonly Problem[]): H
   });
 }
 
+const ON_DEMAND_STATUS: Record<OnDemandErrorCode, ContentfulStatusCode> = {
+  Invalid: 400,
+  NotFound: 404,
+  Forbidden: 403,
+  SelfApproval: 403,
+  NotAwaitingApproval: 409,
+  AlreadyDecided: 409,
+  AlreadyFinished: 409,
+  IdempotencyKeyReused: 422,
+  Unavailable: 503,
+};
+
+function fromOnDemandError(error: OnDemandError): HttpError {
+  return new HttpError({
+    status: ON_DEMAND_STATUS[error.code],
+    code: error.code === 'Invalid' ? 'InvalidRequest' : error.code,
+    message: error.message,
+    details: detailsFromProblems(error.problems),
+    ...(error.code === 'Unavailable' ? { headers: { 'Retry-After': '5' } } : {}),
+  });
+}
+
 /**
  * Maps any thrown value to an HttpError. Unknown errors become a bare 500: their message may
  * hold internals (hosts, paths, API responses) that a caller must not see; the log has them.
  */
 export function toHttpError(error: unknown): { httpError: HttpError; unexpected: boolean } {
   if (error instanceof HttpError) return { httpError: error, unexpected: false };
+  if (error instanceof OnDemandError)
+    return { httpError: fromOnDemandError(error), unexpected: false };
   if (error instanceof z.ZodError) {
     const problems = problemsFromZod(error);
     const summary = problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ');
