@@ -9,6 +9,7 @@ import { ConfigError, isLocalMode, loadConfig, type Config } from './config.ts';
 import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
 import { Engine } from './engine/engine.ts';
 import { buildStepStartCheck } from './supplychain/build-step-start-check.ts';
+import { startAlertIntake } from './intake/start-alert-intake.ts';
 import { startMembership } from './engine/membership/start-membership.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -50,6 +51,8 @@ async function connectCluster(config: Config, logger: Logger): Promise<Cluster> 
       `kubectl --kubeconfig ${local.kubeconfigPath} get wfe -w`,
       `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/single-action.yaml`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/readyz`,
+      `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/remediation-template-crashloop.yaml`,
+      `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" -H 'Content-Type: application/json' --data @manifests/examples/alert-crashloop.json http://127.0.0.1:${String(config.PORT)}/api/v1/webhooks/alertmanager`,
     ],
   };
 }
@@ -105,16 +108,45 @@ async function main(): Promise<void> {
     check: supplyChain.check,
   });
   await engine.start();
+  const alertIntake = startAlertIntake({
+    kc: cluster.kc,
+    logger,
+    metrics,
+    paused: () => config.KUBERNAUT_ALERTS_PAUSED,
+  });
+  if (config.KUBERNAUT_ALERTS_PAUSED)
+    logger.warn('alert intake paused: firing alerts start nothing');
   let shuttingDown = false;
   const app = createApp({
     readiness: [
       { name: 'shutdown', check: () => (shuttingDown ? 'shutting down' : undefined) },
       { name: 'informers', check: () => (engine.isReady() ? undefined : 'caches not synced') },
+      {
+        name: 'alert-intake',
+        check: () => (alertIntake.isReady() ? undefined : 'template and run caches not synced'),
+      },
     ],
     metrics: metrics.registry,
     httpMetrics: metrics,
     logger,
     credentials: credentials.store,
+    alertmanager: {
+      intake: {
+        process: (payload) => alertIntake.intake.process(payload),
+        isReady: () => alertIntake.isReady(),
+      },
+      maxBodyBytes: config.KUBERNAUT_ALERTS_MAX_BODY_BYTES,
+      deadlineMs: config.KUBERNAUT_ALERTS_DEADLINE_MS,
+      maxInFlight: config.KUBERNAUT_ALERTS_MAX_IN_FLIGHT,
+      ...(config.KUBERNAUT_ALERTS_RATE_LIMIT > 0
+        ? {
+            rateLimit: {
+              perSecond: config.KUBERNAUT_ALERTS_RATE_LIMIT,
+              burst: config.KUBERNAUT_ALERTS_RATE_BURST,
+            },
+          }
+        : {}),
+    },
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(
@@ -138,8 +170,9 @@ async function main(): Promise<void> {
     server.close(() => {
       // Reconciles in flight finish first; then the Lease goes, so the others take over
       // this replica's runs at once rather than after a lease duration.
-      void engine
+      void alertIntake
         .stop()
+        .then(() => engine.stop())
         .then(() => supplyChain.close())
         .then(() => membership.release())
         .then(() => cluster.close())
