@@ -31,6 +31,10 @@ import { ActionReconciler } from './action-reconciler.ts';
 import { RunReconciler } from './run-reconciler.ts';
 import { ownEverything, type RunAssignment } from './membership/assignment.ts';
 import { WorkQueue } from './work-queue.ts';
+import { decideBackend } from '../routing/decide-backend.ts';
+import { watchRoutingFlags } from '../routing/watch-routing-flags.ts';
+import { TektonRunner } from './tekton-runner.ts';
+import { watchTektonRuns } from './tekton-informers.ts';
 
 export interface EngineOptions {
   kc: KubeConfig;
@@ -45,6 +49,10 @@ export interface EngineOptions {
   now?: () => Date;
   /** Which runs this replica executes (default: all of them, a single replica). */
   assignment?: RunAssignment;
+  /** Where the routing ConfigMap `kubernaut-routing` lives (the dispatcher's namespace). */
+  routingNamespace?: string;
+  /** `auto` (default) uses Tekton when the API server serves tekton.dev/v1 PipelineRuns. */
+  tekton?: 'auto' | 'off';
 }
 
 const key = (object: KubernetesObject): string =>
@@ -58,12 +66,30 @@ function objectAt<T>(
   return cache.get(item.slice(slash + 1), item.slice(0, slash));
 }
 
+/** Discovery: is Tekton installed? An unreachable API server counts as no (Jobs still run). */
+async function servesPipelineRuns(gateway: KubeGateway, logger: Logger): Promise<boolean> {
+  try {
+    const served = await gateway.servesPipelineRuns();
+    logger.info(
+      served
+        ? 'Tekton Pipelines found: the Tekton backend (V2) is available'
+        : 'Tekton Pipelines not installed: every run uses the Jobs backend (V1)',
+    );
+    return served;
+  } catch (error) {
+    logger.warn({ err: error }, 'Tekton discovery failed: the Tekton backend is off');
+    return false;
+  }
+}
+
 export class Engine {
   private readonly informers: SharedInformers;
   private readonly runQueue: WorkQueue;
   private readonly actionQueue: WorkQueue;
   private synced = false;
   private readonly events: EventRecorder;
+  private tekton: TektonRunner | undefined;
+  private readonly startTekton: () => Promise<void>;
 
   constructor(options: EngineOptions) {
     const { logger, metrics } = options;
@@ -119,15 +145,46 @@ export class Engine {
     this.events = events;
     const now = options.now ?? (() => new Date());
 
+    const routing = watchRoutingFlags({
+      informers: this.informers,
+      core: gateway.core,
+      namespace: options.routingNamespace ?? 'default',
+      logger,
+      metrics,
+      events,
+    });
+    const random = options.random ?? Math.random;
+    const workspace = options.workspace ?? { size: '1Gi' };
+    const check = options.check ?? digestPinningCheck;
+    const serviceAccountName = options.actionServiceAccountName ?? 'kubernaut-action';
+    // Tekton is discovered once, at start: installing it later takes a restart (docs/tekton.md).
+    this.startTekton = async () => {
+      if (options.tekton === 'off' || !(await servesPipelineRuns(gateway, logger))) return;
+      const tektonRuns = watchTektonRuns(this.informers, gateway, (item) => {
+        this.runQueue.add(item);
+      });
+      this.tekton = new TektonRunner({
+        observe: (run) => tektonRuns.observe(run),
+        gateway,
+        metrics,
+        check,
+        workspace,
+        serviceAccountName,
+        random,
+        now,
+      });
+    };
     const runReconciler = new RunReconciler({
+      route: (run) => decideBackend(run, routing.flags(), this.tekton !== undefined),
+      tekton: () => this.tekton,
       getRun: (namespace, name) => runs.cache.get(name, namespace),
       attemptsOf: (uid) => actionsByRun.get(uid),
       claimExists: (namespace, name) => claims.cache.get(name, namespace) !== undefined,
       gateway,
       events,
       metrics,
-      workspace: options.workspace ?? { size: '1Gi' },
-      random: options.random ?? Math.random,
+      workspace,
+      random,
       now,
     });
     const actionReconciler = new ActionReconciler({
@@ -138,9 +195,9 @@ export class Engine {
       gateway,
       events,
       metrics,
-      check: options.check ?? digestPinningCheck,
+      check,
       jobTtlSeconds: options.jobTtlSeconds ?? 3600,
-      serviceAccountName: options.actionServiceAccountName ?? 'kubernaut-action',
+      serviceAccountName,
       now,
     });
     const concurrency = options.concurrency ?? 32;
@@ -199,6 +256,7 @@ export class Engine {
   }
 
   async start(): Promise<void> {
+    await this.startTekton();
     await this.informers.synced();
     this.synced = true;
     this.runQueue.start();

@@ -7,7 +7,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { actionExecutionSchema } from '../api/action-execution.ts';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
-  TERMINAL_RUN_PHASES,
   workflowExecutionSchema,
   type WorkflowExecution,
   type WorkflowExecutionStatus,
@@ -17,17 +16,22 @@ import {
   buildWorkspaceClaim,
   type WorkspaceOptions,
 } from '../backends/jobs/build-workspace-claim.ts';
-import { ignoreNotFound, isAlreadyExistsOrConflict, statusCodeOf } from '../kube/errors.ts';
+import { adoptExisting, ignoreNotFound, statusCodeOf } from '../kube/errors.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { KubeGateway } from '../kube/kube-gateway.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { formatProblems, problemsFromZod } from '../workflow/problems.ts';
 import { plan } from '../workflow/plan.ts';
 import type { Effect } from '../workflow/plan-types.ts';
+import type { BackendDecision } from '../routing/decide-backend.ts';
+import type { TektonEffect } from '../backends/tekton/plan-tekton-run.ts';
+import { tektonUnavailable } from '../backends/tekton/fail-before-start.ts';
+import type { TektonRunner } from './tekton-runner.ts';
 import type { ReconcileResult } from './work-queue.ts';
 import { observeAttempt } from './observe-attempt.ts';
 import { failInvalidRun } from './fail-invalid-run.ts';
 import { WrittenVersions } from './written-versions.ts';
+import { countRunTransition } from './count-run-transition.ts';
 
 export interface RunReconcilerDeps {
   getRun(namespace: string, name: string): KubernetesObject | undefined;
@@ -39,9 +43,15 @@ export interface RunReconcilerDeps {
   workspace: WorkspaceOptions;
   random: () => number;
   now: () => Date;
+  /** Chooses the backend of a run that has none yet (routing flags; sticky once written). */
+  route: (run: WorkflowExecution) => BackendDecision;
+  /** The Tekton backend, when Tekton is installed. */
+  tekton: () => TektonRunner | undefined;
 }
 
 const MAX_CONFLICT_RETRIES = 3;
+type Backend = NonNullable<WorkflowExecutionStatus['backend']>;
+type EventEffect = Extract<Effect, { type: 'recordEvent' }>;
 
 export class RunReconciler {
   private readonly deps: RunReconcilerDeps;
@@ -81,6 +91,8 @@ export class RunReconciler {
       return this.writeStatus(failed.run, failed.previous, failed.status, [event]);
     }
     const run = parsed.data;
+    const { backend, routed } = this.backendOf(run);
+    if (backend.name === 'tekton') return this.reconcileTekton(run, backend);
     const attempts = this.deps.attemptsOf(run.metadata.uid ?? '').flatMap((object) => {
       const action = actionExecutionSchema.safeParse(object);
       return action.success ? [observeAttempt(action.data)] : [];
@@ -92,17 +104,44 @@ export class RunReconciler {
         claimName !== undefined && this.deps.claimExists(run.metadata.namespace ?? '', claimName),
     };
     const result = plan(run, observed, this.deps.now(), { random: this.deps.random });
-    const status: WorkflowExecutionStatus = {
-      ...result.status,
-      backend: run.status?.backend ?? {
-        name: 'jobs',
-        reason: 'the Jobs backend (V1) runs every workflow until routing flags say otherwise',
-      },
-    };
+    const status: WorkflowExecutionStatus = { ...result.status, backend };
     await this.applyEffects(run, status, result.effects);
-    const written = await this.writeStatus(run, run.status, status, result.effects);
+    const written = await this.writeStatus(run, run.status, status, [...result.effects, ...routed]);
     if (written === 'conflict') return written;
     const requeue = result.effects.find((effect) => effect.type === 'requeueAt');
+    return requeue?.type === 'requeueAt' ? { requeueAtMs: Date.parse(requeue.at) } : undefined;
+  }
+
+  /** The run's backend: sticky once in status.backend, else what the routing flags say. */
+  private backendOf(run: WorkflowExecution): { backend: Backend; routed: EventEffect[] } {
+    if (run.status?.backend) return { backend: run.status.backend, routed: [] };
+    if (run.status?.startedAt) {
+      // Started by a dispatcher that predates routing: it can only be on Jobs.
+      return { backend: { name: 'jobs', reason: 'started before backend routing' }, routed: [] };
+    }
+    const decision = this.deps.route(run);
+    const backend = { name: decision.name, reason: decision.reason };
+    if (!decision.fellBack) return { backend, routed: [] };
+    const message = decision.reason;
+    return {
+      backend,
+      routed: [
+        { type: 'recordEvent', eventType: 'Warning', reason: 'TektonNotInstalled', message },
+      ],
+    };
+  }
+
+  /** V2: Tekton runs the steps; the runner creates or cancels the PipelineRun and syncs. */
+  private async reconcileTekton(
+    run: WorkflowExecution,
+    backend: Backend,
+  ): Promise<ReconcileResult | undefined | 'conflict'> {
+    const tekton = this.deps.tekton();
+    const planned = tekton ? await tekton.reconcile(run) : tektonUnavailable(run, this.deps.now());
+    const status = { ...planned.status, backend };
+    const written = await this.writeStatus(run, run.status, status, planned.effects);
+    if (written === 'conflict') return written;
+    const requeue = planned.effects.find((effect) => effect.type === 'requeueAt');
     return requeue?.type === 'requeueAt' ? { requeueAtMs: Date.parse(requeue.at) } : undefined;
   }
 
@@ -142,7 +181,7 @@ export class RunReconciler {
     run: WorkflowExecution,
     previous: WorkflowExecutionStatus | undefined,
     status: WorkflowExecutionStatus,
-    effects: Effect[],
+    effects: readonly { type: string }[],
   ): Promise<undefined | 'conflict'> {
     if (isDeepStrictEqual(previous, status)) return undefined;
     try {
@@ -155,38 +194,12 @@ export class RunReconciler {
       if (statusCodeOf(error) === 409) return 'conflict';
       throw error;
     }
-    for (const effect of effects) {
+    for (const effect of effects as (Effect | TektonEffect)[]) {
       if (effect.type === 'recordEvent') {
         this.deps.events.record(run, effect.eventType, effect.reason, effect.message);
       }
     }
-    this.countTransition(previous, status);
+    countRunTransition(this.deps.metrics, run, previous, status);
     return undefined;
-  }
-
-  private countTransition(
-    previous: WorkflowExecutionStatus | undefined,
-    status: WorkflowExecutionStatus,
-  ): void {
-    const backend = status.backend?.name ?? 'jobs';
-    const { metrics } = this.deps;
-    if (!previous?.startedAt && status.startedAt) metrics.runsStarted.inc({ backend });
-    const wasFinal = previous?.phase !== undefined && TERMINAL_RUN_PHASES.has(previous.phase);
-    if (!wasFinal && status.phase && TERMINAL_RUN_PHASES.has(status.phase)) {
-      metrics.runsFinished.inc({ result: status.phase, backend });
-      if (status.startedAt && status.completedAt) {
-        const seconds = (Date.parse(status.completedAt) - Date.parse(status.startedAt)) / 1000;
-        metrics.runDuration.observe({ result: status.phase, backend }, seconds);
-      }
-    }
-  }
-}
-
-/** A create that answers 409 found the object made by an earlier attempt: adopt it. */
-async function adoptExisting(request: Promise<unknown>): Promise<void> {
-  try {
-    await request;
-  } catch (error) {
-    if (!isAlreadyExistsOrConflict(error)) throw error;
   }
 }

@@ -20,3 +20,12 @@ export async function ignoreNotFound<T>(operation: Promise<T>): Promise<T | unde
     throw error;
   }
 }
+
+/** A create that answers 409 found the object made by an earlier attempt: adopt it. */
+export async function adoptExisting(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (error) {
+    if (!isAlreadyExistsOrConflict(error)) throw error;
+  }
+}

@@ -16,6 +16,9 @@ import type { ActionExecution } from '../api/action-execution.ts';
 import { GROUP, VERSION } from '../api/group.ts';
 import type { WorkflowExecution } from '../api/workflow-execution.ts';
 import { statusCodeOf } from './errors.ts';
+import { mergePatch } from './patch-options.ts';
+
+const TEKTON = { group: 'tekton.dev', version: 'v1' } as const;
 
 export type RequestRecorder = (verb: string, resource: string, code: number | 'error') => void;
 
@@ -118,6 +121,50 @@ export class KubeGateway {
         limitBytes: 64 * 1024,
         tailLines: 200,
       }),
+    );
+  }
+
+  /** Whether the API server serves tekton.dev/v1 PipelineRuns (Tekton Pipelines installed). */
+  async servesPipelineRuns(): Promise<boolean> {
+    try {
+      const list = await this.call('get', 'apis/tekton.dev', () =>
+        this.customObjects.getAPIResources(TEKTON),
+      );
+      return list.resources.some((resource) => resource.name === 'pipelineruns');
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  createTektonObject(
+    plural: 'pipelineruns' | 'tasks',
+    object: { metadata?: { namespace?: string } },
+  ): Promise<unknown> {
+    const namespace = object.metadata?.namespace ?? 'default';
+    return this.call('create', plural, () =>
+      this.customObjects.createNamespacedCustomObject({
+        ...TEKTON,
+        namespace,
+        plural,
+        body: object,
+      }),
+    );
+  }
+
+  /** Tekton's cancel: `spec.status: Cancelled` stops every TaskRun, finally tasks included. */
+  cancelPipelineRun(namespace: string, name: string): Promise<unknown> {
+    return this.call('patch', 'pipelineruns', () =>
+      this.customObjects.patchNamespacedCustomObject(
+        {
+          ...TEKTON,
+          namespace,
+          plural: 'pipelineruns',
+          name,
+          body: { spec: { status: 'Cancelled' } },
+        },
+        mergePatch,
+      ),
     );
   }
 
