@@ -13,6 +13,8 @@ import { startAlertIntake } from './intake/start-alert-intake.ts';
 import { startMembership } from './engine/membership/start-membership.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { RunStore } from './ondemand/run-store.ts';
+import { WorkflowService } from './ondemand/workflow-service.ts';
 import { localAdminCredential } from './auth/local-admin.ts';
 import { loadReloadingCredentials } from './auth/reload-credentials.ts';
 
@@ -146,6 +148,19 @@ async function main(): Promise<void> {
             },
           }
         : {}),
+    },
+    workflows: {
+      service: new WorkflowService({
+        store: new RunStore(cluster.kc),
+        onRunCreated: (caller) => {
+          metrics.apiRunsCreated.inc({ caller: caller.name, via: caller.via });
+        },
+      }),
+      rateLimit: {
+        perSecond: config.KUBERNAUT_API_RATE_LIMIT,
+        burst: config.KUBERNAUT_API_RATE_BURST,
+      },
+      maxBodyBytes: config.KUBERNAUT_API_MAX_BODY_BYTES,
     },
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
