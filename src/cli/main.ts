@@ -1,11 +1,19 @@
 /** `kubernaut <command>`: dispatches to the subcommands, each a small module. */
+import { runRender } from './render-command.ts';
 import { runValidate } from './validate-command.ts';
+import { runVerifyImage } from './verify-image-command.ts';
 import type { CommandIo } from './command-io.ts';
 
 const USAGE = `Usage: kubernaut <command> [options]
 
 Commands:
   validate <file...|->   Check WorkflowExecution and RemediationTemplate YAML or JSON offline.
+  verify-image <image@sha256:...> [--policy f | --key pem | --certificate-identity x
+                         --certificate-oidc-issuer y --trusted-root f]
+                         Verify an image's Cosign signature as the dispatcher will; JSON out.
+  render <template.yaml...> --alert <payload.json>
+                         Per alert of an Alertmanager webhook payload: the template match and
+                         the WorkflowExecution that would be created, offline.
   help                   Show this help.
 `;
 
@@ -14,6 +22,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   switch (command) {
     case 'validate':
       return runValidate(rest, io);
+    case 'render':
+      return runRender(rest, io);
+    case 'verify-image':
+      return runVerifyImage(rest, io);
     case undefined:
     case 'help':
     case '--help':
