@@ -1,7 +1,8 @@
 /**
  * The simulated scheduler's filter, pure: a node fits a pod unless it is cordoned
- * (spec.unschedulable) or carries a NoSchedule/NoExecute taint the pod does not tolerate —
- * the two checks `kubectl cordon` / `kubectl taint` and drains rely on. Among fitting nodes
+ * (spec.unschedulable), carries a NoSchedule/NoExecute taint the pod does not tolerate, or
+ * lacks a label of the pod's nodeSelector — the checks `kubectl cordon` / `kubectl taint`
+ * and drains rely on. Among fitting nodes
  * the choice rotates, as before.
  */
 import type { V1Node, V1Pod, V1Taint, V1Toleration } from '@kubernetes/client-node';
@@ -16,6 +17,9 @@ function tolerates(toleration: V1Toleration, taint: V1Taint): boolean {
 export function nodeFits(node: V1Node | undefined, pod: V1Pod): boolean {
   if (node === undefined) return true; // not seen yet: the simulated nodes are known to exist
   if (node.spec?.unschedulable === true) return false;
+  const labels = node.metadata?.labels ?? {};
+  for (const [key, value] of Object.entries(pod.spec?.nodeSelector ?? {}))
+    if (labels[key] !== value) return false;
   const tolerations = pod.spec?.tolerations ?? [];
   return (node.spec?.taints ?? []).every(
     (taint) => taint.effect === 'PreferNoSchedule' || tolerations.some((t) => tolerates(t, taint)),

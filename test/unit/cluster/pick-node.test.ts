@@ -58,6 +58,21 @@ describe('the simulated scheduler filter', () => {
       false,
     ],
   ];
+  const labelled: V1Node = { metadata: { name: 'n', labels: { disk: 'ssd' } }, spec: {} };
+  cases.push(
+    [
+      'a node with the nodeSelector labels',
+      labelled,
+      { spec: { containers: [], nodeSelector: { disk: 'ssd' } } },
+      true,
+    ],
+    [
+      'a node without them',
+      labelled,
+      { spec: { containers: [], nodeSelector: { disk: 'hdd' } } },
+      false,
+    ],
+  );
   for (const [what, n, p, fits] of cases) {
     it(`${what}: ${fits ? 'fits' : 'does not fit'}`, () => {
       assert.equal(nodeFits(n, p), fits);
