@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, StorageV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import {
   buildKubeConfig,
@@ -19,6 +19,8 @@ import { JobController } from './cluster/job-controller.ts';
 import { ReplicaSetController } from './cluster/replicaset-controller.ts';
 import { Kubelet } from './cluster/kubelet.ts';
 import { registerNodes } from './cluster/nodes.ts';
+import { registerStorageClass } from './cluster/storage-classes.ts';
+import { VolumeController } from './cluster/volume-controller.ts';
 import { TektonController } from './tekton/tekton-controller.ts';
 import { poolConnections } from '../src/kube/pool-connections.ts';
 import { SharedInformers } from '../src/kube/shared-informers.ts';
@@ -62,6 +64,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const nodes = options.nodes ?? ['local-node-1', 'local-node-2'];
   const catalog = options.catalog ?? new ImageCatalog();
   await registerNodes(kc.makeApiClient(CoreV1Api), nodes);
+  await registerStorageClass(kc.makeApiClient(StorageV1Api));
   const informers = new SharedInformers(kc, options.onError);
   const kubelet = new Kubelet({
     kc,
@@ -89,6 +92,11 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       ...(options.onError ? { onError: options.onError } : {}),
     }),
     new DeploymentController({
+      kc,
+      informers,
+      ...(options.onError ? { onError: options.onError } : {}),
+    }),
+    new VolumeController({
       kc,
       informers,
       ...(options.onError ? { onError: options.onError } : {}),

@@ -2,6 +2,12 @@
 // the real API server's generic store (resourceVersion preconditions, generation, status
 // subresource, finalizers, schema admission). Knows nothing of HTTP.
 
+import {
+  checkClaimUpdate,
+  defaultClaimClass,
+  STORAGE_CLASSES_KEY,
+  type StorageClasses,
+} from './claim-rules.ts';
 import { formatTimestamp, generateName, generateUid } from './object-meta.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from './patch.ts';
@@ -56,6 +62,8 @@ export const PATCH_TYPES = {
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
 
+const isClaim = (t: ResourceType): boolean => t.group === '' && t.kind === 'PersistentVolumeClaim';
+
 export class ResourceService {
   private readonly store: ObjectStore;
   private readonly now: () => number;
@@ -69,6 +77,11 @@ export class ResourceService {
     this.now = options.now ?? Date.now;
     this.gracefulPodDeletion = options.gracefulPodDeletion ?? false;
   }
+
+  private readonly storageClasses: StorageClasses = {
+    get: (name) => this.store.get(STORAGE_CLASSES_KEY, '', name),
+    list: () => this.store.list(STORAGE_CLASSES_KEY, ''),
+  };
 
   get(t: ResourceType, namespace: string, name: string): StoredObject {
     const obj = this.store.get(t.storageKey, t.namespaced ? namespace : '', name);
@@ -130,6 +143,7 @@ export class ResourceService {
     // Type meta and metadata are complete from here on.
     const obj = orderFields(body as StoredObject);
     const warnings = admitObject(t, obj, opts, undefined);
+    if (isClaim(t)) defaultClaimClass(obj, this.storageClasses);
     if (!opts.dryRun) {
       const rv = this.store.nextRv();
       obj.metadata.resourceVersion = String(rv);
@@ -179,6 +193,7 @@ export class ResourceService {
     }
     carryMetadata(t, next, old);
     const warnings = admitObject(t, next, opts, old);
+    if (isClaim(t) && subresource !== 'status') checkClaimUpdate(next, old, this.storageClasses);
     if (t.tracksGeneration && !isSameGenerationContent(t, next, old)) {
       next.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
