@@ -32,7 +32,7 @@ import { RunReconciler } from './run-reconciler.ts';
 import { ownEverything, type RunAssignment } from './membership/assignment.ts';
 import { WorkQueue } from './work-queue.ts';
 import { decideBackend } from '../routing/decide-backend.ts';
-import { watchRoutingFlags } from '../routing/watch-routing-flags.ts';
+import { watchRoutingFlags, type RoutingFlagsSource } from '../routing/watch-routing-flags.ts';
 import { TektonRunner } from './tekton-runner.ts';
 import { watchTektonRuns } from './tekton-informers.ts';
 
@@ -90,6 +90,8 @@ export class Engine {
   private readonly events: EventRecorder;
   private tekton: TektonRunner | undefined;
   private readonly startTekton: () => Promise<void>;
+  /** The live routing flags (ConfigMap kubernaut-routing). */
+  readonly routing: RoutingFlagsSource;
 
   constructor(options: EngineOptions) {
     const { logger, metrics } = options;
@@ -145,14 +147,14 @@ export class Engine {
     this.events = events;
     const now = options.now ?? (() => new Date());
 
-    const routing = watchRoutingFlags({
+    const routing = (this.routing = watchRoutingFlags({
       informers: this.informers,
       core: gateway.core,
       namespace: options.routingNamespace ?? 'default',
       logger,
       metrics,
       events,
-    });
+    }));
     const random = options.random ?? Math.random;
     const workspace = options.workspace ?? { size: '1Gi' };
     const check = options.check ?? digestPinningCheck;

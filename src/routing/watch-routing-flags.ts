@@ -19,6 +19,8 @@ import {
 
 export interface RoutingFlagsSource {
   flags(): RoutingFlags;
+  /** Called after each change of the flags (tests await it; nothing polls). */
+  onChange(listener: (flags: RoutingFlags) => void): void;
 }
 
 export interface WatchRoutingFlagsOptions {
@@ -34,6 +36,11 @@ export function watchRoutingFlags(options: WatchRoutingFlagsOptions): RoutingFla
   const { namespace, logger, metrics, events } = options;
   let current = DEFAULT_FLAGS;
   let rejectedVersion: string | undefined;
+  const listeners: ((flags: RoutingFlags) => void)[] = [];
+  const apply = (flags: RoutingFlags): void => {
+    current = flags;
+    for (const listener of listeners) listener(flags);
+  };
   const configMaps = options.informers.informer<V1ConfigMap>(
     `/api/v1/namespaces/${namespace}/configmaps`,
     () => options.core.listNamespacedConfigMap({ namespace }),
@@ -41,13 +48,13 @@ export function watchRoutingFlags(options: WatchRoutingFlagsOptions): RoutingFla
   configMaps.subscribe((event, configMap) => {
     if (configMap.metadata?.name !== ROUTING_CONFIGMAP) return;
     if (event === 'delete') {
-      current = DEFAULT_FLAGS;
+      apply(DEFAULT_FLAGS);
       logger.info('routing ConfigMap deleted: every new run goes to the Jobs backend');
       return;
     }
     const parsed = parseRoutingFlags(configMap.data);
     if (parsed.ok) {
-      current = parsed.flags;
+      apply(parsed.flags);
       logger.info({ mode: current.mode, rules: current.rules.length }, 'routing flags applied');
       return;
     }
@@ -65,5 +72,10 @@ export function watchRoutingFlags(options: WatchRoutingFlagsOptions): RoutingFla
       message,
     );
   });
-  return { flags: () => current };
+  return {
+    flags: () => current,
+    onChange: (listener) => {
+      listeners.push(listener);
+    },
+  };
 }

@@ -1,0 +1,45 @@
+/** Submitting runs to a chosen backend and listing a run's Tekton objects, for engine tests. */
+import type { WorkflowExecution } from '../../../src/api/workflow-execution.ts';
+import type { WorkflowStepInput } from '../../../src/api/workflow-step.ts';
+import type { EngineHarness } from './engine-harness.ts';
+
+/** A run with the `kubernaut.ai/backend` annotation (or none, to follow the routing flags). */
+export async function submitTo(
+  harness: EngineHarness,
+  name: string,
+  backend: 'jobs' | 'tekton' | undefined,
+  steps: WorkflowStepInput[],
+  spec: Record<string, unknown> = {},
+): Promise<void> {
+  await harness.customObjects.createNamespacedCustomObject({
+    group: 'kubernaut.ai',
+    version: 'v1alpha1',
+    namespace: 'default',
+    plural: 'workflowexecutions',
+    body: {
+      apiVersion: 'kubernaut.ai/v1alpha1',
+      kind: 'WorkflowExecution',
+      metadata: {
+        name,
+        namespace: 'default',
+        ...(backend ? { annotations: { 'kubernaut.ai/backend': backend } } : {}),
+      },
+      spec: { workflowType: 'test', steps, ...spec },
+    },
+  });
+}
+
+export async function tektonList(
+  harness: EngineHarness,
+  plural: 'pipelineruns' | 'taskruns',
+  run: WorkflowExecution,
+): Promise<unknown[]> {
+  const list = (await harness.customObjects.listNamespacedCustomObject({
+    group: 'tekton.dev',
+    version: 'v1',
+    namespace: 'default',
+    plural,
+    labelSelector: `kubernaut.ai/run-uid=${run.metadata.uid ?? ''}`,
+  })) as { items: unknown[] };
+  return list.items;
+}
