@@ -19,6 +19,7 @@ import {
   SERVER_VERSION,
 } from './discovery.ts';
 import { DisruptionController } from './disruption-controller.ts';
+import { RequestMetrics } from './request-metrics.ts';
 import { FaultInjector, type FaultConfig } from './fault-injector.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { readBody, sendJson, sendStatus, sendText } from './http-io.ts';
@@ -74,6 +75,8 @@ export interface ApiServer {
   store: ObjectStore;
   registry: TypeRegistry;
   faults: FaultInjector;
+  /** Requests served by verb, resource and code (also at GET /metrics). */
+  requests: RequestMetrics;
   /** Ends every open watch stream, as a server restart or a proxy timeout would. */
   closeWatches(): void;
   /** Forget the watch history: watches from any older resourceVersion get 410 Gone. */
@@ -169,12 +172,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const gc = new GarbageCollector(store, registry, service);
   const crds = new CrdController(store, registry, service);
   const disruption = new DisruptionController(store, registry, service);
+  const requests = new RequestMetrics();
   const podLogs = new PodLogs();
   const watches = new Set<() => void>();
   const ctx: RouteContext = {
     store,
     service,
     disruption,
+    requests,
     faults,
     podLogs,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
@@ -225,6 +230,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const { path, query } = split(req.url ?? '/');
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
       sendText(res, 200, 'ok');
+      return;
+    }
+    if (path === '/metrics') {
+      sendText(res, 200, requests.render());
       return;
     }
     const segments = path.split('/').filter((s) => s !== '');
@@ -292,6 +301,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store,
     registry,
     faults,
+    requests,
     closeWatches: () => {
       for (const close of [...watches]) close();
     },

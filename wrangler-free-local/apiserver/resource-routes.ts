@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DisruptionController } from './disruption-controller.ts';
 import type { FaultInjector } from './fault-injector.ts';
+import type { RequestMetrics } from './request-metrics.ts';
 import { parseBody, sendJson, wantsTable } from './http-io.ts';
 import { buildMatcher, paginate } from './list-query.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
@@ -39,6 +40,7 @@ export interface RouteContext {
   disruption: DisruptionController;
   faults: FaultInjector;
   podLogs: PodLogs;
+  requests: RequestMetrics;
   bookmarkIntervalMs: number;
   trackWatch: (close: () => void) => () => void;
 }
@@ -89,6 +91,9 @@ export function handleResource(ctx: RouteContext, call: Call): void {
   const { route, req } = call;
   const method = req.method ?? 'GET';
   const verb = readVerb(method, route);
+  call.res.once('finish', () => {
+    ctx.requests.count(verb, route.type.resource, call.res.statusCode);
+  });
   const code = ctx.faults.pickError(verb, route.type.resource);
   if (code !== undefined) throw newStatusForCode(code, route.type, route.name ?? '');
   if (route.subresource !== undefined) {

@@ -50,6 +50,25 @@ describe('fault injection', () => {
     }
     const failed = codes.filter((c) => c === 503).length;
     assert.ok(failed > 8 && failed < 32, `about half should fail, got ${failed}`);
+    // apiserver_request_total counts what was answered, failures included.
+    const { requests } = cluster.server;
+    assert.equal(requests.total({ verb: 'create', resource: 'configmaps', code: 503 }), failed);
+    assert.equal(
+      requests.total({ verb: 'create', resource: 'configmaps', code: 201 }),
+      40 - failed,
+    );
+    const metrics = await requestRaw(cluster.server, 'GET', '/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(
+      metrics.text,
+      new RegExp(
+        `apiserver_request_total\\{code="201",resource="configmaps",verb="CREATE"\\} ${String(40 - failed)}\n`,
+      ),
+    );
+    assert.equal(
+      (await requestRaw(cluster.server, 'GET', '/metrics', { token: null })).status,
+      401,
+    );
     assert.equal(
       await codeOf(core.listNamespacedConfigMap({ namespace: 'default' })),
       200,
