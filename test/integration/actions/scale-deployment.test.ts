@@ -19,7 +19,6 @@ function deployment(name: string, replicas: number): V1Deployment {
     spec: {
       replicas,
       selector: { matchLabels: labels },
-      // Not in the image catalog: pods wait for an image and run nothing, which scaling ignores.
       template: {
         metadata: { labels },
         spec: { containers: [{ name: 'app', image: 'registry.local/web:1' }] },
