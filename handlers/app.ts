@@ -16,6 +16,7 @@ import { errorBody, toHttpError } from './http-error.ts';
 import { metricsRoutes } from './metrics.ts';
 import { logRequests } from './request-log.ts';
 import { workflowRoutes, type WorkflowRoutesOptions } from './workflows.ts';
+import { slackRoutes, type SlackRoutesOptions } from './chatops-slack.ts';
 
 export interface AppOptions {
   readiness: readonly ReadinessCheck[];
@@ -31,6 +32,8 @@ export interface AppOptions {
   alertmanager?: AlertmanagerWebhookOptions;
   /** The on-demand API (/api/v1/workflows), mounted when given with `credentials`. */
   workflows?: Omit<WorkflowRoutesOptions, 'credentials'>;
+  /** Slack's slash command (/api/v1/chatops/slack), signed with the signing secret. */
+  slack?: SlackRoutesOptions;
 }
 
 export function createApp(options: AppOptions): Hono<AppEnv> {
@@ -60,6 +63,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   if (options.workflows && options.credentials) {
     app.route('/', workflowRoutes({ ...options.workflows, credentials: options.credentials }));
   }
+  if (options.slack) app.route('/', slackRoutes(options.slack));
   app.notFound((c) =>
     c.json({ error: 'NotFound', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
   );

@@ -13,6 +13,7 @@ import { startAlertIntake } from './intake/start-alert-intake.ts';
 import { startMembership } from './engine/membership/start-membership.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { loadSlackConfig } from './chatops/load-slack-config.ts';
 import { RunStore } from './ondemand/run-store.ts';
 import { WorkflowService } from './ondemand/workflow-service.ts';
 import { localAdminCredential } from './auth/local-admin.ts';
@@ -118,6 +119,18 @@ async function main(): Promise<void> {
   });
   if (config.KUBERNAUT_ALERTS_PAUSED)
     logger.warn('alert intake paused: firing alerts start nothing');
+  const workflowService = new WorkflowService({
+    store: new RunStore(cluster.kc),
+    onRunCreated: (caller) => {
+      metrics.apiRunsCreated.inc({ caller: caller.name, via: caller.via });
+    },
+  });
+  const slack = config.KUBERNAUT_SLACK_SIGNING_SECRET_FILE
+    ? await loadSlackConfig({
+        signingSecretFile: config.KUBERNAUT_SLACK_SIGNING_SECRET_FILE,
+        usersFile: config.KUBERNAUT_SLACK_USERS_FILE,
+      })
+    : undefined;
   let shuttingDown = false;
   const app = createApp({
     readiness: [
@@ -150,18 +163,14 @@ async function main(): Promise<void> {
         : {}),
     },
     workflows: {
-      service: new WorkflowService({
-        store: new RunStore(cluster.kc),
-        onRunCreated: (caller) => {
-          metrics.apiRunsCreated.inc({ caller: caller.name, via: caller.via });
-        },
-      }),
+      service: workflowService,
       rateLimit: {
         perSecond: config.KUBERNAUT_API_RATE_LIMIT,
         burst: config.KUBERNAUT_API_RATE_BURST,
       },
       maxBodyBytes: config.KUBERNAUT_API_MAX_BODY_BYTES,
     },
+    ...(slack ? { slack: { ...slack, service: workflowService } } : {}),
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(

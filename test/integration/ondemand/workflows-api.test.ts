@@ -11,6 +11,8 @@ import type { AppEnv } from '../../../handlers/app-env.ts';
 import type { WorkflowExecution } from '../../../src/api/workflow-execution.ts';
 import { CredentialStore } from '../../../src/auth/credential-store.ts';
 import type { Scope } from '../../../src/auth/scopes.ts';
+import { slackUsersSchema } from '../../../src/chatops/slack-users.ts';
+import { signSlackRequest } from '../../../src/chatops/verify-slack-signature.ts';
 import { RunStore } from '../../../src/ondemand/run-store.ts';
 import { WorkflowService } from '../../../src/ondemand/workflow-service.ts';
 import { waitForObject } from '../../fixtures/wait-for-object.ts';
@@ -55,7 +57,7 @@ describe('on-demand API on the embedded cluster', () => {
     return {
       status: response.status,
       headers: response.headers,
-      body: (await response.json()),
+      body: await response.json(),
     };
   };
   const phaseIs = (name: string, phase: string) =>
@@ -412,5 +414,51 @@ describe('on-demand API on the embedded cluster', () => {
     const badPhase = await call('reader', 'GET', '/api/v1/workflows?phase=Done');
     assert.equal(badPhase.status, 400);
     assert.equal((badPhase.body as ErrorBody).details?.[0]?.field, 'phase');
+  });
+
+  it('runs and approves through Slack: the requester cannot approve, another user can', async () => {
+    const secret = 'slack-signing-secret-0123456789';
+    const slackApp = createApp({
+      readiness: [],
+      slack: {
+        service: new WorkflowService({ store: new RunStore(harness.cluster.kc) }),
+        signingSecret: secret,
+        users: slackUsersSchema.parse({
+          users: { UREQ: ['run', 'read', 'approve'], UAPPROVER: ['approve', 'read'] },
+        }),
+      },
+    });
+    const slash = async (user: string, text: string) => {
+      const body = new URLSearchParams({ command: '/kubernaut', user_id: user, text }).toString();
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const response = await slackApp.request('/api/v1/chatops/slack', {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'X-Slack-Request-Timestamp': timestamp,
+          'X-Slack-Signature': signSlackRequest(secret, timestamp, body),
+        },
+        body,
+      });
+      assert.equal(response.status, 200);
+      return (await response.json()) as { response_type: string; text: string };
+    };
+    const started = await slash('UREQ', 'run echo-approved deployment=slack-web');
+    const name = /`default\/([^`]+)`/.exec(started.text)?.[1] ?? '';
+    assert.ok(name, started.text);
+    const run = await phaseIs(name, 'AwaitingApproval');
+    assert.deepEqual(run.spec.source, {
+      type: 'onDemand',
+      caller: { name: 'slack:UREQ', via: 'slack' },
+    });
+    const self = await slash('UREQ', `approve ${name}`);
+    assert.equal(self.response_type, 'ephemeral');
+    assert.match(self.text, /cannot also decide it/);
+    const approved = await slash('UAPPROVER', `approve ${name} ship it`);
+    assert.equal(approved.response_type, 'in_channel');
+    const done = await phaseIs(name, 'Succeeded');
+    assert.equal(done.spec.approval?.decidedBy, 'slack:UAPPROVER');
+    assert.equal(done.spec.approval?.reason, 'ship it');
+    assert.match((await slash('UAPPROVER', `status ${name}`)).text, /\*Succeeded\*/);
   });
 });
