@@ -108,6 +108,8 @@ async function main(): Promise<void> {
     },
     jobTtlSeconds: config.KUBERNAUT_JOB_TTL_SECONDS,
     actionServiceAccountName: config.KUBERNAUT_ACTION_SERVICE_ACCOUNT,
+    // The routing flags (ConfigMap kubernaut-routing) live beside the dispatcher.
+    routingNamespace: config.POD_NAMESPACE ?? 'default',
     check: supplyChain.check,
   });
   await engine.start();
