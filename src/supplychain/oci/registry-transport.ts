@@ -102,14 +102,14 @@ export class RegistryTransport {
   async send(req: RegistryRequest): Promise<RegistryResponse> {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
-      const origin = `${await this.schemeOf(req)}://${apiHostOf(req.registry)}`;
-      const url = origin + req.path;
+      let url = `https://${apiHostOf(req.registry)}${req.path}`;
       const headers: Record<string, string> = {};
       if (req.accept) headers.accept = req.accept;
       const authorization = this.auth.cachedHeader(req.registry, req.scope);
       if (authorization) headers.authorization = authorization;
       let response: RegistryResponse;
       try {
+        url = `${await this.schemeOf(req)}://${apiHostOf(req.registry)}${req.path}`;
         response = await this.follow(url, req.method ?? 'GET', headers);
       } catch (error) {
         if (attempt >= this.retries)
