@@ -17,7 +17,8 @@ export function parseYamlPath(text: string): YamlPath {
   while (SEGMENT.lastIndex < text.length) {
     const at = SEGMENT.lastIndex;
     const match = SEGMENT.exec(text);
-    if (match === null || (at > 0 && match[1] !== undefined && text[at] !== '.')) {
+    const dotted = text[at] === '.';
+    if (match === null || (match[1] !== undefined && at > 0 !== dotted) || (at === 0 && dotted)) {
       throw invalidInput(
         'values',
         `the path ${JSON.stringify(text)} is not of the form a.b[0]["c.d"]`,
