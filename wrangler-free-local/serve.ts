@@ -4,9 +4,11 @@
  * Benchmarks use it so that what they measure of the dispatcher is the dispatcher's own.
  *
  * Options (environment): WFL_PORT (default 0: any free port), WFL_CATALOG (JSON object of
- * digest → host command line for the image's entrypoint).
+ * digest → host command line for the image's entrypoint), WFL_FAULTS (JSON fault injector
+ * configuration: error rates, latency, watch cuts; see apiserver/fault-injector.ts).
  */
 import { join } from 'node:path';
+import type { FaultConfig } from './apiserver/fault-injector.ts';
 import { writeKubeconfig } from './apiserver/index.ts';
 import { ImageCatalog } from './cluster/image-catalog.ts';
 import { startLocalCluster } from './local-cluster.ts';
@@ -24,6 +26,9 @@ const cluster = await startLocalCluster({
   token: 'local',
   catalog,
   port: Number(process.env.WFL_PORT ?? 0),
+  ...(process.env.WFL_FAULTS
+    ? { faults: JSON.parse(process.env.WFL_FAULTS) as Partial<FaultConfig> }
+    : {}),
 });
 await writeKubeconfig(join(dir, 'kubeconfig'), cluster.server);
 process.stdout.write('ready\n');

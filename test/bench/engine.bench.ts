@@ -8,14 +8,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { BatchV1Api, CustomObjectsApi, KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { BatchV1Api, CustomObjectsApi, type V1Job } from '@kubernetes/client-node';
 import { Engine } from '../../src/engine/engine.ts';
 import { startInformer } from '../../src/kube/informer.ts';
-import { poolConnections } from '../../src/kube/pool-connections.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
+import { startClusterProcess } from '../fixtures/cluster-process.ts';
 import { submitRun } from '../fixtures/submit-run.ts';
 import { waitForRuns } from '../fixtures/wait-for-runs.ts';
 import { percentiles, type BenchRow } from './harness.ts';
@@ -25,7 +23,9 @@ const IMAGE = `registry.local/bench/exit@${DIGEST}`;
 
 export async function benchEngine(): Promise<BenchRow[]> {
   const stateDir = await mkdtemp(join(tmpdir(), 'kubernaut-bench-'));
-  const cluster = await startClusterProcess(stateDir, { [DIGEST]: ['/bin/sh', '-c', 'echo "{}"'] });
+  const cluster = await startClusterProcess(stateDir, {
+    catalog: { [DIGEST]: ['/bin/sh', '-c', 'echo "{}"'] },
+  });
   let metrics = createMetrics({ defaultMetrics: false });
   let engine = new Engine({ kc: cluster.kc, logger: createLogger('silent'), metrics });
   await engine.start();
@@ -149,38 +149,6 @@ export async function benchEngine(): Promise<BenchRow[]> {
     await rm(stateDir, { recursive: true, force: true });
   }
   return rows;
-}
-
-/** The local cluster in a child process: its CPU and memory are not the dispatcher's. */
-async function startClusterProcess(
-  dir: string,
-  catalog: Record<string, string[]>,
-): Promise<{ kc: KubeConfig; close(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [join(import.meta.dirname, '../../wrangler-free-local/serve.ts'), dir],
-    {
-      env: { PATH: process.env.PATH, WFL_CATALOG: JSON.stringify(catalog) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the local cluster exited with ${String(code)}`)),
-    );
-  });
-  const kc = new KubeConfig();
-  kc.loadFromFile(join(dir, 'kubeconfig'));
-  return {
-    kc: poolConnections(kc),
-    close: async () => {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
 }
 
 async function requestsByVerb(metrics: Metrics): Promise<Record<string, number>> {
