@@ -1,6 +1,7 @@
 /** `kubernaut <command>`: dispatches to the subcommands, each a small module. */
 import { runRender } from './render-command.ts';
 import { runValidate } from './validate-command.ts';
+import { runPipelineRun } from './pipelinerun-command.ts';
 import { runVerifyImage } from './verify-image-command.ts';
 import type { CommandIo } from './command-io.ts';
 
@@ -14,6 +15,9 @@ Commands:
   render <template.yaml...> --alert <payload.json>
                          Per alert of an Alertmanager webhook payload: the template match and
                          the WorkflowExecution that would be created, offline.
+  pipelinerun <file|-> [--skip-verify]
+                         Print the Tekton PipelineRun the V2 backend would create for a
+                         WorkflowExecution (--skip-verify: offline, no image checks).
   help                   Show this help.
 `;
 
@@ -22,6 +26,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   switch (command) {
     case 'validate':
       return runValidate(rest, io);
+    case 'pipelinerun':
+      return runPipelineRun(rest, io);
     case 'render':
       return runRender(rest, io);
     case 'verify-image':
