@@ -39,6 +39,8 @@ export interface StartAlertIntakeOptions {
 export interface RunningAlertIntake {
   intake: AlertIntake;
   isReady(): boolean;
+  /** Resolves once the caches hold their first list. */
+  synced: Promise<void>;
   /** Resolves when the occurrence writes and Events recorded so far are done. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -106,11 +108,14 @@ export function startAlertIntake(options: StartAlertIntakeOptions): RunningAlert
         intake.forget(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
       }
     });
-  let synced = false;
-  void informers.synced().then(() => (synced = true));
+  let ready = false;
+  const synced = informers.synced().then(() => {
+    ready = true;
+  });
   return {
     intake,
-    isReady: () => synced,
+    isReady: () => ready,
+    synced,
     async idle() {
       await occurrences.idle();
       await events.flush();
