@@ -124,7 +124,7 @@ export function buildPipelineRun(run: WorkflowExecution, options: PipelineRunOpt
               {
                 name: PIPELINE_WORKSPACE,
                 volumeClaimTemplate: {
-                  metadata: { labels },
+                  metadata: { labels: { ...labels } },
                   spec: {
                     accessModes: ['ReadWriteOnce'],
                     resources: { requests: { storage: size } },
