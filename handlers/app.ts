@@ -17,6 +17,7 @@ import { metricsRoutes } from './metrics.ts';
 import { logRequests } from './request-log.ts';
 import { workflowRoutes, type WorkflowRoutesOptions } from './workflows.ts';
 import { slackRoutes, type SlackRoutesOptions } from './chatops-slack.ts';
+import { openApiRoutes } from './openapi.ts';
 
 export interface AppOptions {
   readiness: readonly ReadinessCheck[];
@@ -64,6 +65,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     app.route('/', workflowRoutes({ ...options.workflows, credentials: options.credentials }));
   }
   if (options.slack) app.route('/', slackRoutes(options.slack));
+  app.route('/', openApiRoutes());
   app.notFound((c) =>
     c.json({ error: 'NotFound', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
   );

@@ -46,8 +46,7 @@ export const createWorkflowRequestSchema = z
         message: 'give exactly one of "template" and "workflow"',
       });
     }
-  })
-  .meta({ id: 'CreateWorkflowRequest' });
+  });
 export type CreateWorkflowRequest = z.infer<typeof createWorkflowRequestSchema>;
 
 export const MAX_PAGE = 500;
@@ -62,43 +61,36 @@ export const listWorkflowsQuerySchema = z.strictObject({
   continue: z.string().min(1).optional().describe('The token of the previous page.'),
 });
 
-export const decisionRequestSchema = z
-  .strictObject({ reason: z.string().max(1024).optional() })
-  .meta({ id: 'DecisionRequest' });
+export const decisionRequestSchema = z.strictObject({ reason: z.string().max(1024).optional() });
 
 export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters');
 
-export const workflowRunSchema = workflowExecutionSchema.meta({ id: 'WorkflowExecution' });
+export const workflowRunSchema = workflowExecutionSchema;
 
-export const runEventSchema = z
-  .object({
-    type: z.string().optional(),
-    reason: z.string().optional(),
-    message: z.string().optional(),
-    count: z.int().optional(),
-    firstTimestamp: z.string().optional(),
-    lastTimestamp: z.string().optional(),
-  })
-  .meta({ id: 'RunEvent' });
+export const runEventSchema = z.object({
+  type: z.string().optional(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  count: z.int().optional(),
+  firstTimestamp: z.string().optional(),
+  lastTimestamp: z.string().optional(),
+});
 
-export const workflowDetailSchema = z
-  .object({ run: workflowRunSchema, events: z.array(runEventSchema) })
-  .meta({ id: 'WorkflowDetail' });
+export const workflowDetailSchema = z.object({
+  run: workflowRunSchema,
+  events: z.array(runEventSchema),
+});
 
-export const workflowListSchema = z
-  .object({
-    items: z.array(workflowRunSchema),
-    continue: z.string().optional().describe('Pass as ?continue= for the next page.'),
-  })
-  .meta({ id: 'WorkflowList' });
+export const workflowListSchema = z.object({
+  items: z.array(workflowRunSchema),
+  continue: z.string().optional().describe('Pass as ?continue= for the next page.'),
+});
 
-export const errorBodySchema = z
-  .object({
-    error: z.string().describe('A stable code: InvalidRequest, Unauthorized, Forbidden, ...'),
-    message: z.string(),
-    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-    requestId: z.string().optional(),
-  })
-  .meta({ id: 'Error' });
+export const errorBodySchema = z.object({
+  error: z.string().describe('A stable code: InvalidRequest, Unauthorized, Forbidden, ...'),
+  message: z.string(),
+  details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  requestId: z.string().optional(),
+});
