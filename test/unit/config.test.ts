@@ -37,4 +37,23 @@ describe('loadConfig', () => {
       (error: Error) => /PORT: /.test(error.message) && /LOG_LEVEL: /.test(error.message),
     );
   });
+
+  it('reads the API settings: credentials, rate limit, body size, Slack', () => {
+    const config = loadConfig({
+      KUBERNAUT_CREDENTIALS_FILE: '/etc/kubernaut/credentials.yaml',
+      KUBERNAUT_API_RATE_LIMIT: '2.5',
+      KUBERNAUT_SLACK_SIGNING_SECRET_FILE: '/etc/kubernaut/slack/secret',
+    });
+    assert.equal(config.KUBERNAUT_CREDENTIALS_FILE, '/etc/kubernaut/credentials.yaml');
+    assert.equal(config.KUBERNAUT_API_RATE_LIMIT, 2.5);
+    assert.equal(config.KUBERNAUT_API_RATE_BURST, 40);
+    assert.equal(config.KUBERNAUT_API_MAX_BODY_BYTES, 1024 * 1024);
+    assert.equal(config.KUBERNAUT_SLACK_USERS_FILE, undefined);
+    assert.throws(
+      () => loadConfig({ KUBERNAUT_API_RATE_LIMIT: '0', KUBERNAUT_API_MAX_BODY_BYTES: '10' }),
+      (error: Error) =>
+        /KUBERNAUT_API_RATE_LIMIT: /.test(error.message) &&
+        /KUBERNAUT_API_MAX_BODY_BYTES: /.test(error.message),
+    );
+  });
 });

@@ -10,6 +10,7 @@ import {
   parseCredentialsFile,
 } from '../../../src/auth/credentials-file.ts';
 import { parseAuthorization } from '../../../src/auth/parse-authorization.ts';
+import { readCredentials } from '../../../src/auth/reload-credentials.ts';
 import { hasScope } from '../../../src/auth/scopes.ts';
 
 const basic = (user: string, password: string): string =>
@@ -153,5 +154,20 @@ describe('credentials file', () => {
     });
     await writeFile(path, 'tokens: [{ name: s, scopes: [read], tokenFile: missing }]');
     await assert.rejects(loadCredentialsFile(path), /tokens\[0\]\.tokenFile: cannot read/);
+  });
+
+  it('rotation: a reload picks up a new token and drops the old one', async () => {
+    await writeFile(join(dir, 'rotating'), 'first-token-0123456789\n');
+    const path = join(dir, 'rotating.yaml');
+    await writeFile(path, 'tokens: [{ name: bot, scopes: [run], tokenFile: rotating }]');
+    const store = new CredentialStore(await readCredentials({ file: path }));
+    const first = { kind: 'bearer' as const, token: 'first-token-0123456789' };
+    const second = { kind: 'bearer' as const, token: 'second-token-0123456789' };
+    assert.equal(store.authenticate(first)?.name, 'bot');
+    // The kubelet rewrites the mounted Secret; the next reload swaps the set.
+    await writeFile(join(dir, 'rotating'), 'second-token-0123456789\n');
+    store.replace(await readCredentials({ file: path }));
+    assert.equal(store.authenticate(first), undefined);
+    assert.equal(store.authenticate(second)?.name, 'bot');
   });
 });
