@@ -3,9 +3,9 @@
  * from a Secret-mounted file or the environment — never an input value, so it never shows in
  * a WorkflowExecution, a log line or the outputs.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, normalize } from 'node:path';
-import { ActionError, invalidInput } from '../../runtime/action-error.ts';
+import { invalidInput } from '../../runtime/action-error.ts';
+import { readSecretInput } from '../http/read-secret-input.ts';
 import type { ActionContext } from '../../runtime/define-action.ts';
 import type { GitCredentials } from './run-git.ts';
 
@@ -42,16 +42,10 @@ export async function readCredentials(
   context: ActionContext<TokenInputs>,
 ): Promise<GitCredentials | undefined> {
   const { tokenFile, username } = context.inputs;
-  let token: string | undefined;
-  if (tokenFile !== undefined && tokenFile !== '') {
-    try {
-      token = (await readFile(context.path(tokenFile), 'utf8')).trim();
-    } catch {
-      throw new ActionError(
-        'Failed',
-        `cannot read the token file ${tokenFile} (is the Secret mounted?)`,
-      );
-    }
-  } else token = context.env.GIT_TOKEN;
-  return token === undefined || token === '' ? undefined : { username, token };
+  const token = await readSecretInput(context, {
+    file: tokenFile,
+    envName: 'GIT_TOKEN',
+    what: 'the token',
+  });
+  return token === undefined ? undefined : { username, token };
 }

@@ -22,6 +22,7 @@ import {
   type PullRequestSpec,
 } from '../../../lib/git/pull-request.ts';
 import { runGit, scrub } from '../../../lib/git/run-git.ts';
+import { sendRequest, type HttpAnswer } from '../../../lib/http/send-request.ts';
 
 interface Inputs extends TokenInputs {
   directory: string;
@@ -37,30 +38,20 @@ interface Inputs extends TokenInputs {
 
 const API_TIMEOUT_MS = 30_000;
 
-async function send(
+function send(
   context: ActionContext<unknown>,
   request: ApiRequest,
   headers: Record<string, string>,
-): Promise<{ status: number; text: string }> {
-  let response: Response;
-  try {
-    response = await fetch(request.url, {
-      method: request.method,
-      headers: {
-        ...headers,
-        'user-agent': 'kubernaut-dispatcher',
-        ...(request.body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-      signal: AbortSignal.any([context.signal, AbortSignal.timeout(API_TIMEOUT_MS)]),
-    });
-  } catch (error) {
-    throw new ActionError(
-      'Failed',
-      `${request.method} ${request.url}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  return { status: response.status, text: await response.text() };
+): Promise<HttpAnswer> {
+  return sendRequest({
+    method: request.method,
+    url: request.url,
+    headers,
+    json: request.body,
+    timeoutMs: API_TIMEOUT_MS,
+    signal: context.signal,
+    label: `${request.method} ${request.url.split('?')[0] ?? ''}`,
+  });
 }
 
 function parse(text: string): unknown {
