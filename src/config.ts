@@ -117,6 +117,24 @@ export const configSchema = z.object({
     .default(5_000)
     .describe('The webhook answers within this time, or 503 so Alertmanager retries.'),
   KUBERNAUT_ALERTS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(256),
+  KUBERNAUT_LOCAL_REGISTRY_PORT: port
+    .default(5001)
+    .describe('Port of the local OCI registry with the action images (local mode).'),
+  KUBERNAUT_REGISTRY_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PEM file of CA certificates trusted for registries, besides the system ones.'),
+  KUBERNAUT_IMAGE_PLATFORM: z
+    .string()
+    .regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'must be os/architecture[/variant]')
+    .default('linux/amd64'),
+  KUBERNAUT_MAX_LAYER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(256 * 1024 * 1024)
+    .describe('Compressed size limit of a layer read for the action contract.'),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -39,6 +39,7 @@ async function connectCluster(config: Config, logger: Logger): Promise<Cluster> 
   const local = await startLocalMode({
     dir: config.KUBERNAUT_LOCAL_DIR,
     apiPort: config.KUBE_API_PORT,
+    registryPort: config.KUBERNAUT_LOCAL_REGISTRY_PORT,
     ...(config.KUBERNAUT_LOCAL_TOKEN ? { token: config.KUBERNAUT_LOCAL_TOKEN } : {}),
     onError: (error) => {
       logger.debug({ err: error }, 'local cluster');

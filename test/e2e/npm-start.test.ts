@@ -28,6 +28,7 @@ describe('npm start (local mode)', { skip: kubectlMissing() }, () => {
       KUBERNAUT_LOCAL_DIR: dir,
       PORT: String(port),
       KUBE_API_PORT: String(apiPort),
+      KUBERNAUT_LOCAL_REGISTRY_PORT: String(await freePort()),
       LOG_LEVEL: 'info',
       KUBERNAUT_LOCAL_TOKEN: 'local-token-for-the-test',
     };
