@@ -11,6 +11,7 @@ import {
   type WorkflowExecution,
 } from '../api/workflow-execution.ts';
 import { hasScope, type Caller } from '../auth/scopes.ts';
+import type { Problem } from '../workflow/problems.ts';
 import { validateWorkflowExecution } from '../workflow/validate-workflow-execution.ts';
 import {
   buildAdHocRun,
@@ -96,12 +97,13 @@ export class WorkflowService {
       return { run: created, created: true };
     }
     const { namespace = 'default', name = '' } = run.metadata;
+    if (idempotencyKey === undefined) {
+      // A random name that exists already: astronomically rare, and a retry picks another.
+      throw new OnDemandError('Unavailable', `run name ${name} is taken; retry`);
+    }
     const existing = await this.store.getRun(namespace, name);
     const digest = run.metadata.annotations?.[REQUEST_DIGEST_ANNOTATION];
-    if (
-      idempotencyKey === undefined ||
-      existing.metadata.annotations?.[REQUEST_DIGEST_ANNOTATION] !== digest
-    ) {
+    if (existing.metadata.annotations?.[REQUEST_DIGEST_ANNOTATION] !== digest) {
       throw new OnDemandError(
         'IdempotencyKeyReused',
         'this Idempotency-Key was used for a different request: use a new key for a new run',
@@ -148,7 +150,7 @@ export class WorkflowService {
 
   listRuns(filters: RunFilters): Promise<RunPage> {
     const fields: string[] = [];
-    const problems = [];
+    const problems: Problem[] = [];
     const add = (field: string, key: keyof RunFilters, value: string | undefined): void => {
       if (value === undefined) return;
       if (!SELECTOR_VALUE.test(value))

@@ -9,6 +9,7 @@ import { HttpError } from '../../../handlers/http-error.ts';
 import { AUTH_CHALLENGE, requireScope } from '../../../handlers/require-scope.ts';
 import { CredentialStore } from '../../../src/auth/credential-store.ts';
 import { localAdminCredential } from '../../../src/auth/local-admin.ts';
+import { OnDemandError, type OnDemandErrorCode } from '../../../src/ondemand/on-demand-error.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 
 const RUNNER = 'runner-token-0123456789';
@@ -177,4 +178,32 @@ describe('request logs and metrics', () => {
       /kubernaut_http_request_duration_seconds_count\{route="\/run",method="POST",code="200"\} 1/,
     );
   });
+});
+
+describe('OnDemandError codes → HTTP', () => {
+  const table: [OnDemandErrorCode, number, string][] = [
+    ['Invalid', 400, 'InvalidRequest'],
+    ['NotFound', 404, 'NotFound'],
+    ['Forbidden', 403, 'Forbidden'],
+    ['SelfApproval', 403, 'SelfApproval'],
+    ['NotAwaitingApproval', 409, 'NotAwaitingApproval'],
+    ['AlreadyDecided', 409, 'AlreadyDecided'],
+    ['AlreadyFinished', 409, 'AlreadyFinished'],
+    ['IdempotencyKeyReused', 422, 'IdempotencyKeyReused'],
+    ['Unavailable', 503, 'Unavailable'],
+  ];
+  for (const [code, status, error] of table) {
+    it(`${code} → ${String(status)} ${error}`, async () => {
+      const app = createApp({ readiness: [] });
+      app.get('/x', () => {
+        throw new OnDemandError(code, 'why', [{ path: 'spec.x', message: 'bad' }]);
+      });
+      const response = await app.request('/x');
+      assert.equal(response.status, status);
+      const body = (await response.json()) as { error: string; details: unknown };
+      assert.equal(body.error, error);
+      assert.deepEqual(body.details, [{ field: 'spec.x', message: 'bad' }]);
+      assert.equal(response.headers.get('Retry-After'), code === 'Unavailable' ? '5' : null);
+    });
+  }
 });
