@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, type BenchRow } from './harness.ts';
 import { benchApiServer } from './apiserver.bench.ts';
+import { benchBackends } from './backends.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchPlanner } from './planner.bench.ts';
 
@@ -15,6 +16,7 @@ const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   planner: benchPlanner,
   apiserver: benchApiServer,
   engine: benchEngine,
+  backends: benchBackends,
 };
 
 const wanted = process.argv.slice(2);
