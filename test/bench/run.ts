@@ -10,6 +10,7 @@ import { formatTable, type BenchRow } from './harness.ts';
 import { benchApiServer } from './apiserver.bench.ts';
 import { benchBackends } from './backends.bench.ts';
 import { benchEngine } from './engine.bench.ts';
+import { benchIntake } from './intake.bench.ts';
 import { benchPlanner } from './planner.bench.ts';
 
 const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
@@ -17,6 +18,7 @@ const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   apiserver: benchApiServer,
   engine: benchEngine,
   backends: benchBackends,
+  intake: benchIntake,
 };
 
 const wanted = process.argv.slice(2);

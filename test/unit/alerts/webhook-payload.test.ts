@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { fingerprintOf } from '../../../src/alerts/fingerprint.ts';
 import { parseWebhookPayload } from '../../../src/alerts/webhook-payload.ts';
 
@@ -55,6 +56,28 @@ describe('fingerprintOf (prometheus/common model.LabelSet.Fingerprint)', () => {
       assert.equal(fingerprintOf(labels), expected);
     });
   }
+  it('equals a plain 64-bit FNV-1a over the sorted UTF-8 labels', () => {
+    const reference = (labels: Record<string, string>): string => {
+      let hash = 14695981039346656037n;
+      const add = (byte: number): void => {
+        hash = ((hash ^ BigInt(byte)) * 1099511628211n) & ((1n << 64n) - 1n);
+      };
+      const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+      for (const name of Object.keys(labels).sort((a, b) => Buffer.compare(utf8(a), utf8(b)))) {
+        for (const byte of [...utf8(name), 0xff, ...utf8(labels[name] ?? ''), 0xff]) add(byte);
+      }
+      return hash.toString(16).padStart(16, '0');
+    };
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' })),
+        (labels) => {
+          assert.equal(fingerprintOf(labels), reference(labels));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
   it('separates names from values (a=bc differs from ab=c)', () => {
     assert.notEqual(fingerprintOf({ a: 'bc' }), fingerprintOf({ ab: 'c' }));
   });
