@@ -27,13 +27,19 @@ function parseObject(name: string, text: string | undefined): JsonObject | strin
   }
 }
 
-export function resolveActionInputs(
-  env: Readonly<Record<string, string | undefined>>,
+/**
+ * The runtime's hook: inputs already read (from ACTION_INPUTS or stdin) with their output
+ * references resolved from the upstream outputs JSON (KUBERNAUT_UPSTREAM_OUTPUTS), if any.
+ */
+export function resolveInputReferences(
+  inputs: unknown,
+  upstreamOutputs: string | undefined,
 ): ActionInputsResult {
-  const inputs = parseObject('ACTION_INPUTS', env.ACTION_INPUTS);
-  if (typeof inputs === 'string') return { ok: false, reason: 'InvalidInputs', message: inputs };
-  if (env.KUBERNAUT_UPSTREAM_OUTPUTS === undefined) return { ok: true, inputs };
-  const upstream = parseObject('KUBERNAUT_UPSTREAM_OUTPUTS', env.KUBERNAUT_UPSTREAM_OUTPUTS);
+  if (!isObject(inputs)) {
+    return { ok: false, reason: 'InvalidInputs', message: 'the inputs are not a JSON object' };
+  }
+  if (upstreamOutputs === undefined) return { ok: true, inputs };
+  const upstream = parseObject('KUBERNAUT_UPSTREAM_OUTPUTS', upstreamOutputs);
   if (typeof upstream === 'string')
     return { ok: false, reason: 'InvalidInputs', message: upstream };
   const resolved = resolveOutputReferences(inputs, (step) => {
@@ -46,4 +52,13 @@ export function resolveActionInputs(
     reason: 'OutputNotFound',
     message: `no such output: ${resolved.missing.map((reference) => reference.text).join(', ')}`,
   };
+}
+
+/** ACTION_INPUTS with its references resolved from KUBERNAUT_UPSTREAM_OUTPUTS. */
+export function resolveActionInputs(
+  env: Readonly<Record<string, string | undefined>>,
+): ActionInputsResult {
+  const inputs = parseObject('ACTION_INPUTS', env.ACTION_INPUTS);
+  if (typeof inputs === 'string') return { ok: false, reason: 'InvalidInputs', message: inputs };
+  return resolveInputReferences(inputs, env.KUBERNAUT_UPSTREAM_OUTPUTS);
 }
