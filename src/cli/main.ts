@@ -3,6 +3,7 @@ import { runRender } from './render-command.ts';
 import { runValidate } from './validate-command.ts';
 import { runPipelineRun } from './pipelinerun-command.ts';
 import { runVerifyImage } from './verify-image-command.ts';
+import { runContract } from './contract-command.ts';
 import type { CommandIo } from './command-io.ts';
 
 const USAGE = `Usage: kubernaut <command> [options]
@@ -12,6 +13,8 @@ Commands:
   verify-image <image@sha256:...> [--policy f | --key pem | --certificate-identity x
                          --certificate-oidc-issuer y --trusted-root f]
                          Verify an image's Cosign signature as the dispatcher will; JSON out.
+  contract <image@sha256:...> [--insecure-registry h:p] [--docker-config f] [-o json]
+                         Print an action image's /action-contract.yaml, read from the registry.
   render <template.yaml...> --alert <payload.json>
                          Per alert of an Alertmanager webhook payload: the template match and
                          the WorkflowExecution that would be created, offline.
@@ -32,6 +35,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       return runRender(rest, io);
     case 'verify-image':
       return runVerifyImage(rest, io);
+    case 'contract':
+      return runContract(rest, io);
     case undefined:
     case 'help':
     case '--help':
