@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   assertBadInput,
   assertFailed,
-  runActionProcess,
+  runOfflineAction,
   type InputMode,
 } from '../../fixtures/run-action-process.ts';
 
@@ -110,10 +110,7 @@ describe('the GitOps chain: git/clone → git/modify-file → git/commit → git
   let seedCommit: string;
   let api: Awaited<ReturnType<typeof startApi>>;
   const run = (type: string, mode: InputMode, inputs: unknown, env: Record<string, string> = {}) =>
-    runActionProcess(type, {
-      // The git actions declare no permissions: the API server is never called.
-      server: { url: 'https://127.0.0.1:9', caData: undefined },
-      token: 'unused',
+    runOfflineAction(type, {
       mode,
       inputs,
       workspace,

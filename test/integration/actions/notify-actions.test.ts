@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   assertBadInput,
   assertFailed,
-  runActionProcess,
+  runOfflineAction,
   type InputMode,
 } from '../../fixtures/run-action-process.ts';
 
@@ -33,10 +33,7 @@ describe('notification and check actions', () => {
   const healthCounts = new Map<string, number>();
 
   const run = (type: string, mode: InputMode, inputs: unknown, env: Record<string, string> = {}) =>
-    runActionProcess(type, {
-      // These actions declare no permissions: the API server is never called.
-      server: { url: 'https://127.0.0.1:9', caData: undefined },
-      token: 'unused',
+    runOfflineAction(type, {
       mode,
       inputs,
       workspace: dir,
