@@ -19,6 +19,7 @@ import {
 import type { WorkflowExecution } from '../api/workflow-execution.ts';
 import { statusCodeOf } from '../kube/errors.ts';
 import { mergePatch } from '../kube/patch-options.ts';
+import { poolConnections } from '../kube/pool-connections.ts';
 import { OnDemandError } from './on-demand-error.ts';
 
 const RUNS = 'workflowexecutions';
@@ -68,7 +69,9 @@ export class RunStore {
   private readonly custom: CustomObjectsApi;
   private readonly core: CoreV1Api;
 
-  constructor(kc: KubeConfig) {
+  constructor(kubeConfig: KubeConfig) {
+    // Keep-alive connections: without pooling every call pays a TLS handshake.
+    const kc = poolConnections(kubeConfig);
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.core = kc.makeApiClient(CoreV1Api);
   }
