@@ -12,6 +12,7 @@ import { benchBackends } from './backends.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchIntake } from './intake.bench.ts';
 import { benchPlanner } from './planner.bench.ts';
+import { benchSupplyChain } from './supplychain.bench.ts';
 
 const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   planner: benchPlanner,
@@ -19,6 +20,7 @@ const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   engine: benchEngine,
   backends: benchBackends,
   intake: benchIntake,
+  supplychain: benchSupplyChain,
 };
 
 const wanted = process.argv.slice(2);
