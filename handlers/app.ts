@@ -18,6 +18,7 @@ import { logRequests } from './request-log.ts';
 import { workflowRoutes, type WorkflowRoutesOptions } from './workflows.ts';
 import { slackRoutes, type SlackRoutesOptions } from './chatops-slack.ts';
 import { openApiRoutes } from './openapi.ts';
+import { UI_PATH, uiRoutes, type UiRoutesOptions } from './ui/ui-routes.ts';
 
 export interface AppOptions {
   readiness: readonly ReadinessCheck[];
@@ -35,6 +36,8 @@ export interface AppOptions {
   workflows?: Omit<WorkflowRoutesOptions, 'credentials'>;
   /** Slack's slash command (/api/v1/chatops/slack), signed with the signing secret. */
   slack?: SlackRoutesOptions;
+  /** The web UI (/ui), mounted when given with `credentials`: its login takes the same tokens. */
+  ui?: Omit<UiRoutesOptions, 'credentials'>;
 }
 
 export function createApp(options: AppOptions): Hono<AppEnv> {
@@ -66,6 +69,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   }
   if (options.slack) app.route('/', slackRoutes(options.slack));
   app.route('/', openApiRoutes());
+  if (options.ui && options.credentials) {
+    app.route(UI_PATH, uiRoutes({ ...options.ui, credentials: options.credentials }));
+  }
   app.notFound((c) =>
     c.json({ error: 'NotFound', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
   );

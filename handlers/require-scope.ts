@@ -39,13 +39,16 @@ export function requireScope(options: RequireScopeOptions): MiddlewareHandler<Ap
     const caller = credentials.authenticate(presented);
     if (!caller) throw unauthorized('unknown or revoked credentials');
     c.set('caller', caller);
-    if (!hasScope(caller, scope)) {
-      throw new HttpError({
-        status: 403,
-        code: 'Forbidden',
-        message: `${caller.name} lacks the "${scope}" scope`,
-      });
-    }
+    if (!hasScope(caller, scope)) throw missingScope(caller.name, scope);
     await next();
   };
+}
+
+/** The 403 of a known caller without the scope (the API and the web UI answer alike). */
+export function missingScope(callerName: string, scope: Scope): HttpError {
+  return new HttpError({
+    status: 403,
+    code: 'Forbidden',
+    message: `${callerName} lacks the "${scope}" scope`,
+  });
 }

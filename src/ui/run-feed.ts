@@ -1,0 +1,110 @@
+/**
+ * The runs the UI shows and their changes, from one informer on WorkflowExecutions per
+ * replica, however many browsers watch: each SSE client is a listener of this fan-out, not a
+ * watch of its own on the API server. Listeners are bounded; a full feed refuses a new one
+ * (the page then answers 503 and the browser retries), and a listener that throws is dropped
+ * so one broken stream cannot stall the others.
+ */
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { GROUP, VERSION } from '../api/group.ts';
+import type { WorkflowExecution } from '../api/workflow-execution.ts';
+import type { InformerEvent } from '../kube/informer.ts';
+import { SharedInformers, type SharedInformer } from '../kube/shared-informers.ts';
+
+export type RunListener = (event: InformerEvent, run: WorkflowExecution) => void;
+
+/** What the UI routes need of the feed (tests give a fake). */
+export interface RunFeedView {
+  list(): WorkflowExecution[];
+  get(namespace: string, name: string): WorkflowExecution | undefined;
+  isSynced(): boolean;
+  /** The unsubscribe function, or undefined when the feed has its maximum of listeners. */
+  subscribe(listener: RunListener): (() => void) | undefined;
+  readonly listeners: number;
+}
+
+export class RunFeed implements RunFeedView {
+  private readonly subscribers = new Set<RunListener>();
+  private readonly source: SharedInformer<KubernetesObject>;
+  private readonly maxListeners: number;
+  private synced = false;
+
+  constructor(
+    source: SharedInformer<KubernetesObject>,
+    options: { maxListeners: number; onListenerError?: (error: unknown) => void },
+  ) {
+    this.source = source;
+    this.maxListeners = options.maxListeners;
+    source.subscribe((event, run) => {
+      for (const listener of this.subscribers) {
+        try {
+          listener(event, run as WorkflowExecution);
+        } catch (error) {
+          this.subscribers.delete(listener);
+          options.onListenerError?.(error);
+        }
+      }
+    });
+  }
+
+  get listeners(): number {
+    return this.subscribers.size;
+  }
+
+  markSynced(): void {
+    this.synced = true;
+  }
+
+  isSynced(): boolean {
+    return this.synced;
+  }
+
+  list(): WorkflowExecution[] {
+    return this.source.cache.list() as WorkflowExecution[];
+  }
+
+  get(namespace: string, name: string): WorkflowExecution | undefined {
+    return this.source.cache.get(name, namespace) as WorkflowExecution | undefined;
+  }
+
+  subscribe(listener: RunListener): (() => void) | undefined {
+    if (this.subscribers.size >= this.maxListeners) return undefined;
+    this.subscribers.add(listener);
+    return () => {
+      this.subscribers.delete(listener);
+    };
+  }
+}
+
+export interface StartedRunFeed {
+  feed: RunFeed;
+  stop(): Promise<void>;
+}
+
+/** Starts the UI's informer on every namespace's runs; the feed is synced after the first list. */
+export function startRunFeed(
+  kc: KubeConfig,
+  options: { maxListeners: number; onError?: (error: unknown) => void },
+): StartedRunFeed {
+  const informers = new SharedInformers(kc, options.onError);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  // Runs carry no managed-by label when a user applies them: the UI shows every run.
+  const source = informers.informer(
+    `/apis/${GROUP}/${VERSION}/workflowexecutions`,
+    () =>
+      custom.listClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: 'workflowexecutions',
+      }) as Promise<KubernetesListObject<KubernetesObject>>,
+  );
+  const feed = new RunFeed(source, {
+    maxListeners: options.maxListeners,
+    ...(options.onError ? { onListenerError: options.onError } : {}),
+  });
+  void informers.synced().then(() => {
+    feed.markSynced();
+  });
+  return { feed, stop: () => informers.stop() };
+}
