@@ -127,8 +127,3 @@ export async function benchOnDemand(): Promise<BenchRow[]> {
 function pick(result: { opsPerSec: number; p50Ms: number; p99Ms: number }) {
   return { opsPerSec: result.opsPerSec, p50Ms: result.p50Ms, p99Ms: result.p99Ms };
 }
-
-if (import.meta.main) {
-  const { formatTable } = await import('./harness.ts');
-  console.log(formatTable(await benchOnDemand()));
-}

@@ -11,6 +11,7 @@ import { benchApiServer } from './apiserver.bench.ts';
 import { benchBackends } from './backends.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchIntake } from './intake.bench.ts';
+import { benchOnDemand } from './ondemand.bench.ts';
 import { benchPlanner } from './planner.bench.ts';
 import { benchSupplyChain } from './supplychain.bench.ts';
 
@@ -20,6 +21,7 @@ const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   engine: benchEngine,
   backends: benchBackends,
   intake: benchIntake,
+  ondemand: benchOnDemand,
   supplychain: benchSupplyChain,
 };
 
