@@ -168,6 +168,32 @@ export function listBuiltinTypes(): ResourceType[] {
       tracksGeneration: true,
     }),
     defineBuiltin({
+      group: 'networking.k8s.io',
+      version: 'v1',
+      resource: 'networkpolicies',
+      kind: 'NetworkPolicy',
+      namespaced: true,
+      shortNames: ['netpol'],
+      tracksGeneration: true,
+    }),
+    // RBAC objects are stored and served (so manifests apply); the server does not authorize.
+    ...(
+      [
+        ['roles', 'Role', true],
+        ['rolebindings', 'RoleBinding', true],
+        ['clusterroles', 'ClusterRole', false],
+        ['clusterrolebindings', 'ClusterRoleBinding', false],
+      ] as const
+    ).map(([resource, kind, namespaced]) =>
+      defineBuiltin({
+        group: 'rbac.authorization.k8s.io',
+        version: 'v1',
+        resource,
+        kind,
+        namespaced,
+      }),
+    ),
+    defineBuiltin({
       group: 'autoscaling',
       version: 'v2',
       resource: 'horizontalpodautoscalers',
