@@ -55,6 +55,7 @@ async function connectCluster(config: Config, logger: Logger): Promise<Cluster> 
       `kubectl --kubeconfig ${local.kubeconfigPath} get wfe -w`,
       `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/single-action.yaml`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/readyz`,
+      `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/api/v1/workflows`,
       `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/remediation-template-crashloop.yaml`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" -H 'Content-Type: application/json' --data @manifests/examples/alert-crashloop.json http://127.0.0.1:${String(config.PORT)}/api/v1/webhooks/alertmanager`,
     ],
