@@ -22,11 +22,17 @@ export function explainApiError(what: string, error: unknown): ActionError {
   const detail = apiMessage(error);
   if (code === 404) return new ActionError('NotFound', `${what} not found`, { cause: error });
   if (code === 403) {
-    return new ActionError(
-      'Failed',
-      `forbidden on ${what}: the action's service account lacks a permission (${detail})`,
-      { cause: error },
-    );
+    // RBAC denials read `User "…" cannot patch resource …`; admission refusals say why.
+    const denied = / cannot [a-z]+ resource /.test(detail);
+    return denied
+      ? new ActionError(
+          'Failed',
+          `forbidden on ${what}: the action's service account lacks a permission (${detail})`,
+          { cause: error },
+        )
+      : new ActionError('Refused', `the API server refused the change to ${what}: ${detail}`, {
+          cause: error,
+        });
   }
   if (code === 422 || code === 400) {
     return new ActionError('Failed', `the API server rejected the change to ${what}: ${detail}`, {
