@@ -24,6 +24,7 @@ import { createEventRecorder, type EventRecorder } from '../kube/event-recorder.
 import { KubeGateway } from '../kube/kube-gateway.ts';
 import { LabelIndex } from '../kube/label-index.ts';
 import { poolConnections } from '../kube/pool-connections.ts';
+import { retryOnError } from '../kube/retry.ts';
 import { SharedInformers } from '../kube/shared-informers.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -69,7 +70,9 @@ function objectAt<T>(
 /** Discovery: is Tekton installed? An unreachable API server counts as no (Jobs still run). */
 async function servesPipelineRuns(gateway: KubeGateway, logger: Logger): Promise<boolean> {
   try {
-    const served = await gateway.servesPipelineRuns();
+    // Transient errors (a reset connection, a 503) are retried: a blip at start must not
+    // turn the Tekton backend off for the replica's whole life.
+    const served = await retryOnError(() => gateway.servesPipelineRuns());
     logger.info(
       served
         ? 'Tekton Pipelines found: the Tekton backend (V2) is available'

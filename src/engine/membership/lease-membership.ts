@@ -15,6 +15,7 @@ import {
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../api/labels.ts';
 import { isNotFound, statusCodeOf } from '../../kube/errors.ts';
 import { startInformer, type InformerHandle } from '../../kube/informer.ts';
+import { retryOnError } from '../../kube/retry.ts';
 import { liveMembers, sameMembers, type ObservedLease } from './live-members.ts';
 
 export const MEMBERSHIP_LABEL = 'kubernaut.ai/membership';
@@ -65,7 +66,8 @@ export class LeaseMembership {
 
   /** Takes this replica's Lease, then watches everyone's; resolves once both are done. */
   async start(): Promise<void> {
-    await this.renew();
+    // A replica starting while the API server is flaky must still join, not crash-loop.
+    await retryOnError(() => this.renew(), { attempts: 20, maxMs: 5_000 });
     const { namespace } = this.options;
     const selector = `${MEMBERSHIP_LABEL}=${MEMBERSHIP_VALUE}`;
     this.informer = startInformer<V1Lease>({
