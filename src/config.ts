@@ -81,6 +81,17 @@ export const configSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  KUBERNAUT_UI_SESSION_SECRET_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Web UI session key (32+ bytes), shared by replicas; unset: random per process.'),
+  KUBERNAUT_UI_MAX_STREAMS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(200)
+    .describe('Live (SSE) streams one replica serves to browsers at once.'),
   KUBERNAUT_MEMBERSHIP: z
     .enum(['leases', 'off'])
     .default('leases')

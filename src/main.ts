@@ -18,6 +18,7 @@ import { RunStore } from './ondemand/run-store.ts';
 import { WorkflowService } from './ondemand/workflow-service.ts';
 import { localAdminCredential } from './auth/local-admin.ts';
 import { loadReloadingCredentials } from './auth/reload-credentials.ts';
+import { startUi } from './ui/start-ui.ts';
 
 interface Cluster {
   kc: KubeConfig;
@@ -55,6 +56,7 @@ async function connectCluster(config: Config, logger: Logger): Promise<Cluster> 
       `kubectl --kubeconfig ${local.kubeconfigPath} get wfe -w`,
       `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/single-action.yaml`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/readyz`,
+      `web UI: http://127.0.0.1:${String(config.PORT)}/ui  (log in with the token in ${local.tokenPath})`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/api/v1/workflows`,
       `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/remediation-template-crashloop.yaml`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" -H 'Content-Type: application/json' --data @manifests/examples/alert-crashloop.json http://127.0.0.1:${String(config.PORT)}/api/v1/webhooks/alertmanager`,
@@ -135,6 +137,13 @@ async function main(): Promise<void> {
         usersFile: config.KUBERNAUT_SLACK_USERS_FILE,
       })
     : undefined;
+  const ui = await startUi({
+    kc: cluster.kc,
+    logger,
+    metrics,
+    sessionSecretFile: config.KUBERNAUT_UI_SESSION_SECRET_FILE,
+    maxStreams: config.KUBERNAUT_UI_MAX_STREAMS,
+  });
   let shuttingDown = false;
   const app = createApp({
     readiness: [
@@ -175,6 +184,7 @@ async function main(): Promise<void> {
       maxBodyBytes: config.KUBERNAUT_API_MAX_BODY_BYTES,
     },
     ...(slack ? { slack: { ...slack, service: workflowService } } : {}),
+    ui: { ...ui, service: workflowService },
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(
@@ -192,6 +202,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     credentials.stop();
+    ui.endStreams();
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
@@ -200,6 +211,7 @@ async function main(): Promise<void> {
       // this replica's runs at once rather than after a lease duration.
       void alertIntake
         .stop()
+        .then(() => ui.stop())
         .then(() => engine.stop())
         .then(() => supplyChain.close())
         .then(() => membership.release())

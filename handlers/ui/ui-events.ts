@@ -84,12 +84,19 @@ export function streamRunEvents(c: Context<UiEnv>, options: UiEventsOptions): Re
   const filters = filtersOf(c);
   const pending = new Map<string, { event: InformerEvent; run: WorkflowExecution }>();
   let wake: (() => void) | undefined;
+  // An object, not a `let`: callbacks flip it while the stream loop awaits.
+  const state = { closed: false };
+  const isClosed = (): boolean => state.closed;
+  const end = (): void => {
+    state.closed = true;
+    wake?.();
+  };
   const unsubscribe = feed.subscribe((event, run) => {
     const key = keyOf(run);
     if (runKey !== undefined && key !== runKey) return;
     pending.set(key, { event, run });
     wake?.();
-  });
+  }, end);
   if (!unsubscribe) {
     throw new HttpError({
       status: 503,
@@ -111,13 +118,9 @@ export function streamRunEvents(c: Context<UiEnv>, options: UiEventsOptions): Re
     for (const { run } of matching) pending.set(keyOf(run), { event: 'update', run });
   }
   return streamSSE(c, async (stream) => {
-    // An object, not a `let`: the abort callback flips it while the loop awaits.
-    const state = { closed: false };
-    const isClosed = (): boolean => state.closed;
     stream.onAbort(() => {
-      state.closed = true;
       unsubscribe();
-      wake?.();
+      end();
     });
     try {
       await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });

@@ -19,13 +19,17 @@ export interface RunFeedView {
   list(): WorkflowExecution[];
   get(namespace: string, name: string): WorkflowExecution | undefined;
   isSynced(): boolean;
-  /** The unsubscribe function, or undefined when the feed has its maximum of listeners. */
-  subscribe(listener: RunListener): (() => void) | undefined;
+  /**
+   * The unsubscribe function, or undefined when the feed has its maximum of listeners.
+   * `onEnd` is called when the feed ends every stream (shutdown).
+   */
+  subscribe(listener: RunListener, onEnd?: () => void): (() => void) | undefined;
   readonly listeners: number;
 }
 
 export class RunFeed implements RunFeedView {
   private readonly subscribers = new Set<RunListener>();
+  private readonly enders = new Map<RunListener, () => void>();
   private readonly source: SharedInformer<KubernetesObject>;
   private readonly maxListeners: number;
   private synced = false;
@@ -42,6 +46,8 @@ export class RunFeed implements RunFeedView {
           listener(event, run as WorkflowExecution);
         } catch (error) {
           this.subscribers.delete(listener);
+          this.enders.get(listener)?.();
+          this.enders.delete(listener);
           options.onListenerError?.(error);
         }
       }
@@ -68,12 +74,24 @@ export class RunFeed implements RunFeedView {
     return this.source.cache.get(name, namespace) as WorkflowExecution | undefined;
   }
 
-  subscribe(listener: RunListener): (() => void) | undefined {
+  subscribe(listener: RunListener, onEnd?: () => void): (() => void) | undefined {
     if (this.subscribers.size >= this.maxListeners) return undefined;
     this.subscribers.add(listener);
+    if (onEnd) this.enders.set(listener, onEnd);
     return () => {
       this.subscribers.delete(listener);
+      this.enders.delete(listener);
     };
+  }
+
+  /**
+   * Ends every stream: called first on shutdown, since an open SSE response would keep the
+   * HTTP server from closing until the shutdown timeout.
+   */
+  endStreams(): void {
+    for (const end of [...this.enders.values()]) end();
+    this.subscribers.clear();
+    this.enders.clear();
   }
 }
 
