@@ -1,6 +1,7 @@
 /** Submitting runs to a chosen backend and listing a run's Tekton objects, for engine tests. */
 import type { WorkflowExecution } from '../../../src/api/workflow-execution.ts';
 import type { WorkflowStepInput } from '../../../src/api/workflow-step.ts';
+import { submitRun } from '../../fixtures/submit-run.ts';
 import type { EngineHarness } from './engine-harness.ts';
 
 /** A run with the `kubernaut.ai/backend` annotation (or none, to follow the routing flags). */
@@ -11,22 +12,12 @@ export async function submitTo(
   steps: WorkflowStepInput[],
   spec: Record<string, unknown> = {},
 ): Promise<void> {
-  await harness.customObjects.createNamespacedCustomObject({
-    group: 'kubernaut.ai',
-    version: 'v1alpha1',
-    namespace: 'default',
-    plural: 'workflowexecutions',
-    body: {
-      apiVersion: 'kubernaut.ai/v1alpha1',
-      kind: 'WorkflowExecution',
-      metadata: {
-        name,
-        namespace: 'default',
-        ...(backend ? { annotations: { 'kubernaut.ai/backend': backend } } : {}),
-      },
-      spec: { workflowType: 'test', steps, ...spec },
-    },
-  });
+  await submitRun(
+    harness.customObjects,
+    name,
+    { workflowType: 'test', steps, ...spec },
+    backend ? { 'kubernaut.ai/backend': backend } : undefined,
+  );
 }
 
 export async function tektonList(
