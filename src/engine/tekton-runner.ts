@@ -16,10 +16,26 @@ import {
 import { preflightSteps } from '../backends/tekton/preflight.ts';
 import type { WorkspaceOptions } from '../backends/jobs/build-workspace-claim.ts';
 import type { StepStartCheck } from '../backends/jobs/step-start-check.ts';
-import { adoptExisting, ignoreNotFound } from '../kube/errors.ts';
+import { adoptExisting, ignoreNotFound, statusCodeOf } from '../kube/errors.ts';
 import type { KubeGateway } from '../kube/kube-gateway.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { pipelineRunName } from '../workflow/child-names.ts';
+
+/** Answers that a retry cannot change: bad request, forbidden, invalid. */
+const REFUSED = new Set([400, 403, 422]);
+
+function messageOf(error: unknown): string {
+  const body = (error as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      const status = JSON.parse(body) as { message?: unknown };
+      if (typeof status.message === 'string') return status.message;
+    } catch {
+      return body;
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}
 
 export interface TektonRunnerDeps {
   observe(run: WorkflowExecution): ObservedPipeline;
@@ -72,7 +88,21 @@ export class TektonRunner {
       serviceAccountName: this.deps.serviceAccountName,
       verified: preflight.verified,
     });
-    await adoptExisting(this.deps.gateway.createTektonObject('pipelineruns', pipelineRun));
+    try {
+      await adoptExisting(this.deps.gateway.createTektonObject('pipelineruns', pipelineRun));
+    } catch (error) {
+      // Refused for good (invalid, forbidden): fail the run with the reason, never retry forever.
+      const code = statusCodeOf(error);
+      if (code === undefined || !REFUSED.has(code)) throw error;
+      const message = `the API server refused PipelineRun ${pipelineRun.metadata.name ?? ''} (HTTP ${String(code)}): ${messageOf(error)}`;
+      const step = run.spec.steps[0]?.name ?? '';
+      const failed = failBeforeStart(
+        planned.status,
+        { step, reason: 'PipelineRunRejected', message },
+        now,
+      );
+      return { status: failed.status, effects: failed.events };
+    }
     return planned;
   }
 

@@ -147,6 +147,8 @@ class Sync {
   plan(): TektonPlan {
     const { pipelineRun } = this.observed;
     this.status.phase = 'Running';
+    // A PipelineRun whose create landed while the status write that followed did not.
+    this.status.startedAt ??= pipelineRun?.status?.startTime ?? this.nowIso;
     this.status.steps = this.syncSteps();
     const stopping = this.run.spec.cancel || this.run.metadata.deletionTimestamp !== undefined;
     if (stopping) {

@@ -324,6 +324,16 @@ describe('planTektonRun: following the PipelineRun', () => {
     );
   });
 
+  it('adopts a PipelineRun whose create landed when the status write that followed did not', () => {
+    const result = plan(runOf(), {
+      pipelineRun: pipelineRun(condition('Unknown', 'Running')),
+      taskRuns: [taskRun('a', condition('Unknown', 'Running'))],
+    });
+    assert.ok(!result.effects.some((effect) => effect.type === 'createPipelineRun'));
+    assert.equal(result.status.startedAt, T0);
+    assert.equal(result.status.steps[0]?.phase, 'Running');
+  });
+
   it('is idempotent: the same observation again changes nothing and records no event', () => {
     const observed = {
       pipelineRun: pipelineRun(condition('Unknown', 'Running')),
