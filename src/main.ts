@@ -8,7 +8,10 @@ import { createApp } from '../handlers/app.ts';
 import { ConfigError, isLocalMode, loadConfig, type Config } from './config.ts';
 import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
 import { Engine } from './engine/engine.ts';
-import { buildStepStartCheck } from './supplychain/build-step-start-check.ts';
+import {
+  buildStepStartCheck,
+  supplyChainConfigOf,
+} from './supplychain/build-step-start-check.ts';
 import { startAlertIntake } from './intake/start-alert-intake.ts';
 import { startMembership } from './engine/membership/start-membership.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -90,16 +93,7 @@ async function main(): Promise<void> {
     },
     logger,
   );
-  const supplyChain = await buildStepStartCheck(
-    {
-      policyFile: config.KUBERNAUT_IMAGE_POLICY,
-      trustedRoot: config.KUBERNAUT_TRUSTED_ROOT,
-      dockerConfig: config.KUBERNAUT_DOCKER_CONFIG,
-      insecureRegistries: config.KUBERNAUT_INSECURE_REGISTRIES,
-      cacheTtlMs: config.KUBERNAUT_VERIFICATION_CACHE_TTL_MS,
-    },
-    logger,
-  );
+  const supplyChain = await buildStepStartCheck(supplyChainConfigOf(config), logger);
   const engine = new Engine({
     kc: cluster.kc,
     logger,
@@ -227,6 +221,16 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.stderr.write(`${describeStartupError(error)}\n`);
   process.exit(1);
 });
+
+/** A configuration error is the user's: its message says it all. Anything else gets its
+ * stack and cause, so "fetch failed" says which call failed and why. */
+function describeStartupError(error: unknown): string {
+  if (error instanceof ConfigError) return error.message;
+  if (!(error instanceof Error)) return String(error);
+  const cause =
+    error.cause === undefined ? '' : `\ncaused by: ${describeStartupError(error.cause)}`;
+  return `${error.stack ?? error.message}${cause}`;
+}
