@@ -10,7 +10,7 @@ import { WorkQueue } from '../../src/engine/work-queue.ts';
 import { ignoreNotFound } from '../../src/kube/errors.ts';
 import { mergePatch } from '../../src/kube/patch-options.ts';
 import type { SharedInformer, SharedInformers } from '../../src/kube/shared-informers.ts';
-import { enqueueControllerOf, enqueueObject } from './enqueue.ts';
+import { enqueueControllerOfAndFormer, enqueueObject } from './enqueue.ts';
 import { buildOwnedPod } from './build-owned-pod.ts';
 import { isControlledBy } from './owned-by.ts';
 import { planPodSet, type PodCounts } from './pod-set-plan.ts';
@@ -44,7 +44,7 @@ export class ReplicaSetController {
       this.core.listPodForAllNamespaces(),
     );
     this.replicaSets.subscribe(enqueueObject(this.queue));
-    this.pods.subscribe(enqueueControllerOf('ReplicaSet', this.queue));
+    this.pods.subscribe(enqueueControllerOfAndFormer('ReplicaSet', this.queue));
   }
 
   async stop(): Promise<void> {
