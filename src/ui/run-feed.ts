@@ -97,6 +97,8 @@ export class RunFeed implements RunFeedView {
 
 export interface StartedRunFeed {
   feed: RunFeed;
+  /** Resolves once the first list has filled the cache. */
+  synced: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,8 +123,8 @@ export function startRunFeed(
     maxListeners: options.maxListeners,
     ...(options.onError ? { onListenerError: options.onError } : {}),
   });
-  void informers.synced().then(() => {
+  const synced = informers.synced().then(() => {
     feed.markSynced();
   });
-  return { feed, stop: () => informers.stop() };
+  return { feed, synced, stop: () => informers.stop() };
 }
