@@ -13,7 +13,7 @@ import { buildPipelineRun } from '../backends/tekton/build-pipeline-run.ts';
 import { preflightSteps } from '../backends/tekton/preflight.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../observability/logger.ts';
-import { buildStepStartCheck } from '../supplychain/build-step-start-check.ts';
+import { buildStepStartCheck, supplyChainConfigOf } from '../supplychain/build-step-start-check.ts';
 import { validateWorkflowExecution } from '../workflow/validate-workflow-execution.ts';
 import { readAll, type CommandIo } from './command-io.ts';
 
@@ -23,13 +23,7 @@ const USAGE = 'Usage: kubernaut pipelinerun <workflowexecution.yaml|-> [--skip-v
 async function configuredCheck(): Promise<{ check: StepStartCheck; close(): Promise<void> }> {
   const config = loadConfig(process.env);
   return buildStepStartCheck(
-    {
-      policyFile: config.KUBERNAUT_IMAGE_POLICY,
-      trustedRoot: config.KUBERNAUT_TRUSTED_ROOT,
-      dockerConfig: config.KUBERNAUT_DOCKER_CONFIG,
-      insecureRegistries: config.KUBERNAUT_INSECURE_REGISTRIES,
-      cacheTtlMs: config.KUBERNAUT_VERIFICATION_CACHE_TTL_MS,
-    },
+    supplyChainConfigOf(config),
     // Logs go to stderr: stdout is the PipelineRun, for a pipe into kubectl.
     createLogger('warn', pino.destination(2)),
   );

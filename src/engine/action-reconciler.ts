@@ -1,7 +1,8 @@
 /**
  * The ActionExecution reconciler: one step attempt on the Jobs backend. It runs the
  * step-start checks, creates the Job (deterministic name; AlreadyExists is adoption), and
- * when the Job ends records the outcome, the reason and the outputs.
+ * when the Job ends records the outcome, the reason and the outputs (checked against the
+ * action's contract when the check can: InvalidOutputs otherwise).
  */
 import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
@@ -142,24 +143,53 @@ export class ActionReconciler {
       });
       return undefined;
     }
-    let outputs = result.outputs;
-    let message: string | undefined;
-    if (result.needsLog && pod?.metadata?.name) {
-      const log = await ignoreNotFound(
-        this.deps.gateway.readPodLog(namespace, pod.metadata.name, 'action'),
-      );
-      outputs = outputsFromLog(log ?? '');
-    } else if (result.needsLog) {
-      message = 'the pod is gone, so no outputs could be read from its log';
+    const { outputs, message } = await this.readOutputs(namespace, pod, result);
+    await this.succeed(action, outputs, completedAt, message);
+    return undefined;
+  }
+
+  /** The outputs from the termination message, else from the last line of the pod's log. */
+  private async readOutputs(
+    namespace: string,
+    pod: V1Pod | undefined,
+    result: { outputs?: Record<string, unknown> | undefined; needsLog?: boolean },
+  ): Promise<{ outputs: Record<string, unknown>; message?: string }> {
+    if (!result.needsLog) return { outputs: result.outputs ?? {} };
+    if (!pod?.metadata?.name) {
+      return { outputs: {}, message: 'the pod is gone, so no outputs could be read from its log' };
+    }
+    const log = await ignoreNotFound(
+      this.deps.gateway.readPodLog(namespace, pod.metadata.name, 'action'),
+    );
+    return { outputs: outputsFromLog(log ?? '') ?? {} };
+  }
+
+  /** Outputs are checked against the contract first: later steps see only what it promised. */
+  private async succeed(
+    action: ActionExecution,
+    outputs: Record<string, unknown>,
+    completedAt: string,
+    message: string | undefined,
+  ): Promise<void> {
+    const checked = await this.deps.check.checkOutputs?.(action, outputs);
+    if (checked && !checked.ok) {
+      this.deps.events.record(action, 'Warning', 'InvalidOutputs', checked.message);
+      await this.finish(action, {
+        phase: 'Failed',
+        reason: 'InvalidOutputs',
+        message: checked.message,
+        exitCode: 0,
+        completedAt,
+      });
+      return;
     }
     await this.finish(action, {
       phase: 'Succeeded',
-      outputs: outputs ?? {},
+      outputs,
       exitCode: 0,
       completedAt,
       ...(message ? { message } : {}),
     });
-    return undefined;
   }
 
   private async finish(

@@ -7,12 +7,16 @@
 import type { ActionContract } from '../api/action-contract.ts';
 import type { ActionExecution } from '../api/action-execution.ts';
 import type {
+  OutputCheckResult,
   StepStartCheck,
   StepStartResult,
   Verification,
 } from '../backends/jobs/step-start-check.ts';
 import type { Logger } from '../observability/logger.ts';
+import { formatProblems } from '../workflow/problems.ts';
 import { PINNED_IMAGE_RE } from '../workflow/validate-steps.ts';
+import { validateInputs } from './inputs/validate-inputs.ts';
+import { validateOutputs } from './inputs/validate-outputs.ts';
 import { parseImageReference } from './oci/image-reference.ts';
 import { isRegistryError } from './oci/registry-error.ts';
 import { describeSigner, type ImageVerification } from './verify/image-verification.ts';
@@ -35,15 +39,70 @@ export type ValidateInputs = (
   inputs: Record<string, unknown>,
 ) => InputValidation;
 
+export type ValidateOutputs = (
+  contract: ActionContract,
+  outputs: Readonly<Record<string, unknown>>,
+) => { ok: true } | { ok: false; problems: string[] };
+
 export interface SupplyChainCheckDeps {
   verifier: ImageVerifierLike;
   contracts?: ContractSource;
+  /** Default: the contract's rules (src/supplychain/inputs/validate-inputs.ts). */
   validateInputs?: ValidateInputs;
+  /** Default: the contract's rules (src/supplychain/inputs/validate-outputs.ts). */
+  validateOutputs?: ValidateOutputs;
   logger: Pick<Logger, 'warn'>;
 }
 
+/** validateInputs in the check's shape: defaults filled in, each problem as `path: why`. */
+export const checkInputsAgainstContract: ValidateInputs = (contract, inputs) => {
+  const validated = validateInputs(inputs, contract);
+  return validated.ok
+    ? { ok: true, inputs: validated.value }
+    : { ok: false, problems: validated.problems.map((problem) => formatProblems([problem])) };
+};
+
+export const checkOutputsAgainstContract: ValidateOutputs = (contract, outputs) => {
+  const validated = validateOutputs(outputs, contract);
+  return validated.ok
+    ? { ok: true }
+    : { ok: false, problems: validated.problems.map((problem) => formatProblems([problem])) };
+};
+
 export function createSupplyChainCheck(deps: SupplyChainCheckDeps): StepStartCheck {
-  return { check: (action) => checkAction(deps, action) };
+  return {
+    check: (action) => checkAction(deps, action),
+    checkOutputs: (action, outputs) => checkActionOutputs(deps, action, outputs),
+  };
+}
+
+/**
+ * The contract is the one read at the step's start (cached by digest, so normally no I/O);
+ * one that can no longer be read fails the step rather than letting unchecked outputs on.
+ */
+async function checkActionOutputs(
+  deps: SupplyChainCheckDeps,
+  action: ActionExecution,
+  outputs: Readonly<Record<string, unknown>>,
+): Promise<OutputCheckResult> {
+  if (!deps.contracts) return { ok: true };
+  let contract: ActionContract;
+  try {
+    ({ contract } = await deps.contracts.load(action.spec.image));
+  } catch (error) {
+    if (isRegistryError(error) && error.transient) throw error;
+    return {
+      ok: false,
+      message: `image ${action.spec.image}: the contract to check the outputs against cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  const validated = (deps.validateOutputs ?? checkOutputsAgainstContract)(contract, outputs);
+  return validated.ok
+    ? { ok: true }
+    : {
+        ok: false,
+        message: `outputs do not match contract ${contract.metadata.name}: ${validated.problems.join('; ')}`,
+      };
 }
 
 async function checkAction(
@@ -88,7 +147,7 @@ async function checkAction(
   }
   const withContract = { ...verification, contractDigest: loaded.contractDigest };
   const inputs = action.spec.inputs;
-  const validated = deps.validateInputs?.(loaded.contract, inputs) ?? { ok: true, inputs };
+  const validated = (deps.validateInputs ?? checkInputsAgainstContract)(loaded.contract, inputs);
   if (!validated.ok) {
     return {
       ok: false,

@@ -26,8 +26,18 @@ export type StepStartResult =
     }
   | { ok: false; reason: string; message: string; verification?: Verification };
 
+export type OutputCheckResult = { ok: true } | { ok: false; message: string };
+
 export interface StepStartCheck {
   check(action: ActionExecution): Promise<StepStartResult>;
+  /**
+   * A finished step's outputs against its action's contract (the supply chain's); without it,
+   * outputs pass as the action wrote them. Throws when the contract cannot be reached (retry).
+   */
+  checkOutputs?(
+    action: ActionExecution,
+    outputs: Readonly<Record<string, unknown>>,
+  ): Promise<OutputCheckResult>;
 }
 
 /** The minimum: a digest-pinned image. Used when no supply-chain policy is configured. */

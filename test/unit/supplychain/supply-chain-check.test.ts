@@ -158,4 +158,43 @@ describe('supply-chain step-start check', () => {
     }).deps;
     await assert.rejects(createSupplyChainCheck(contractDown).check(action()), outage);
   });
+
+  it('checks outputs against the contract; an unreadable contract fails, an outage throws', async () => {
+    const withOutputs = {
+      ...contract,
+      spec: { ...contract.spec, outputs: [{ name: 'replicas', type: 'integer' as const }] },
+    };
+    const { deps: d } = deps({
+      contracts: { load: async () => ({ contract: withOutputs, contractDigest: 'sha256:c' }) },
+    });
+    delete d.validateInputs;
+    const check = createSupplyChainCheck(d);
+    assert.deepEqual(await check.checkOutputs?.(action(), { replicas: 3 }), { ok: true });
+    const bad = await check.checkOutputs?.(action(), { replicas: 'three', extra: 1 });
+    assert.ok(bad && !bad.ok);
+    assert.match(bad.message, /outputs\.replicas: must be an integer/);
+    assert.match(bad.message, /outputs\.extra: is not an output of the contract of scale@1\.0\.0/);
+    const gone = deps({
+      contracts: {
+        load: async () => {
+          throw new Error('manifest unknown');
+        },
+      },
+    }).deps;
+    const unreadable = await createSupplyChainCheck(gone).checkOutputs?.(action(), {});
+    assert.ok(unreadable && !unreadable.ok);
+    assert.match(unreadable.message, /cannot be read: manifest unknown/);
+    const outage = new RegistryError('REGISTRY_UNREACHABLE', IMAGE, 'connection refused');
+    const down = deps({
+      contracts: {
+        load: async () => {
+          throw outage;
+        },
+      },
+    }).deps;
+    await assert.rejects(
+      createSupplyChainCheck(down).checkOutputs?.(action(), {}) ?? Promise.resolve(),
+      outage,
+    );
+  });
 });
