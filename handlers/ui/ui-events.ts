@@ -105,7 +105,12 @@ export function streamRunEvents(c: Context<UiEnv>, options: UiEventsOptions): Re
       headers: { 'Retry-After': '10' },
     });
   }
-  if (runKey === undefined) {
+  if (runKey !== undefined) {
+    // The run as it is now: it may have changed between the page render and this stream.
+    const [namespace = '', name = ''] = runKey.split('/');
+    const run = feed.get(namespace, name);
+    if (run) pending.set(runKey, { event: 'update', run });
+  } else {
     // What changed between the page render and this stream opening is not lost.
     // Oldest first: the browser puts rows it does not have on top, so the newest ends first.
     const matching = feed
