@@ -10,6 +10,7 @@ import type { ActionContract } from '../../api/action-contract.ts';
 import { ActionError, EXIT_OK, exitCodeOf } from './action-error.ts';
 import { createActionLogger, maskSecretInputs } from './action-logger.ts';
 import type { ActionContext, ActionFunction } from './define-action.ts';
+import { resolveInputReferences } from '../../workflow/resolve-action-inputs.ts';
 import { readInputs } from './read-inputs.ts';
 import { validateInputs } from './validate-inputs.ts';
 import { validateOutputs } from './validate-outputs.ts';
@@ -71,8 +72,17 @@ async function readValidInputs(
   contract: ActionContract,
   options: ExecuteOptions,
 ): Promise<Record<string, unknown>> {
-  const raw = await readInputs({ env: options.env, stdin: options.stdin });
-  const check = validateInputs(contract, raw);
+  const read = await readInputs({ env: options.env, stdin: options.stdin });
+  // On the Tekton backend, `$(steps.X.outputs.Y)` references arrive unresolved with the
+  // upstream steps' outputs beside them; resolved here by the same resolver V1 uses.
+  const resolved = resolveInputReferences(read, options.env.KUBERNAUT_UPSTREAM_OUTPUTS);
+  if (!resolved.ok) {
+    throw new ActionError(
+      resolved.reason === 'InvalidInputs' ? 'InvalidInput' : 'NotFound',
+      resolved.message,
+    );
+  }
+  const check = validateInputs(contract, resolved.inputs);
   if (!check.ok) throw new ActionError('InvalidInput', check.problems.join('; '));
   return check.inputs;
 }

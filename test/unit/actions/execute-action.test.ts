@@ -73,6 +73,25 @@ describe('executeAction', () => {
     assert.doesNotMatch(JSON.stringify(result.logs), /s3cret/);
   });
 
+  it('resolves output references from the upstream outputs (the Tekton backend)', async () => {
+    const result = await execute(echo, {
+      ACTION_INPUTS: '{"word":"$(steps.find.outputs.name)"}',
+      KUBERNAUT_UPSTREAM_OUTPUTS: '{"find":{"name":"web-7f9"}}',
+    });
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, '{"echo":"web-7f9"}\n');
+  });
+
+  it('exits 1 naming the reference when an upstream output is missing', async () => {
+    const result = await execute(echo, {
+      ACTION_INPUTS: '{"word":"$(steps.find.outputs.name)"}',
+      KUBERNAUT_UPSTREAM_OUTPUTS: '{"find":{}}',
+    });
+    assert.equal(result.code, 1);
+    assert.equal(result.loaded, false);
+    assert.match(JSON.stringify(result.logs), /find/);
+  });
+
   it('reads standard input when ACTION_INPUTS is unset', async () => {
     const result = await execute(echo, {}, '{"word":"stdin"}');
     assert.equal(result.stdout, '{"echo":"stdin"}\n');
