@@ -8,10 +8,7 @@ import { createApp } from '../handlers/app.ts';
 import { ConfigError, isLocalMode, loadConfig, type Config } from './config.ts';
 import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
 import { Engine } from './engine/engine.ts';
-import {
-  buildStepStartCheck,
-  supplyChainConfigOf,
-} from './supplychain/build-step-start-check.ts';
+import { buildStepStartCheck, supplyChainConfigOf } from './supplychain/build-step-start-check.ts';
 import { startAlertIntake } from './intake/start-alert-intake.ts';
 import { startMembership } from './engine/membership/start-membership.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -30,6 +27,8 @@ interface Cluster {
   hints: string[];
   /** Local mode's token, accepted with every scope as `local-admin`. */
   localToken?: string;
+  /** Local mode's image policy (its signing key on its registry's action images). */
+  imagePolicy?: string;
 }
 
 async function connectCluster(config: Config, logger: Logger): Promise<Cluster> {
@@ -54,10 +53,13 @@ async function connectCluster(config: Config, logger: Logger): Promise<Cluster> 
     kc: local.kc,
     close: () => local.close(),
     localToken: local.token,
+    imagePolicy: local.imagePolicyPath,
     hints: [
       `kubectl --kubeconfig ${local.kubeconfigPath} get nodes`,
       `kubectl --kubeconfig ${local.kubeconfigPath} get wfe -w`,
+      `kubectl --kubeconfig ${local.kubeconfigPath} create deployment payment-service --image=nginx`,
       `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/single-action.yaml`,
+      `npx kubernaut verify-image ${local.actionImages[0]?.image ?? '<image>'} --key ${local.publicKeyPath}`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/readyz`,
       `web UI: http://127.0.0.1:${String(config.PORT)}/ui  (log in with the token in ${local.tokenPath})`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/api/v1/workflows`,
@@ -93,7 +95,14 @@ async function main(): Promise<void> {
     },
     logger,
   );
-  const supplyChain = await buildStepStartCheck(supplyChainConfigOf(config), logger);
+  const supplyChain = await buildStepStartCheck(
+    // Local mode enforces its own policy unless one is configured.
+    {
+      ...supplyChainConfigOf(config),
+      policyFile: config.KUBERNAUT_IMAGE_POLICY ?? cluster.imagePolicy,
+    },
+    logger,
+  );
   const engine = new Engine({
     kc: cluster.kc,
     logger,

@@ -2,7 +2,9 @@
  * `npm start` with no cluster configured: the embedded API server and simulated cluster on
  * 127.0.0.1, a kubeconfig for kubectl in `.local/kubeconfig`, and the dispatcher's local
  * all-scopes token in `.local/token`; a local OCI registry serving the action catalog's images
- * (listed in `.local/action-images.json`), which the simulated kubelet can run.
+ * (listed in `.local/action-images.json`), which the simulated kubelet can run, each signed
+ * with the local key (`.local/signing-key.pem`, made at the first start) that the local image
+ * policy (`.local/image-policy.yaml`) enforces.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -12,6 +14,9 @@ import { writeKubeconfig } from './apiserver/index.ts';
 import { startLocalCluster } from './local-cluster.ts';
 import { startLocalRegistry, type LocalRegistry } from './registry/local-registry.ts';
 import { publishActionImages, type LocalActionImage } from './action-images.ts';
+import { loadOrCreateSigningKey } from './signing/local-signing-key.ts';
+import { writeLocalImagePolicy } from './signing/local-image-policy.ts';
+import { signStoredImages } from './signing/sign-image.ts';
 
 export interface LocalModeOptions {
   /** Directory for the kubeconfig, the token and the cluster's state (default `.local`). */
@@ -32,8 +37,12 @@ export interface LocalMode {
   token: string;
   /** The local OCI registry (plain HTTP on 127.0.0.1) and its content store. */
   registry: LocalRegistry;
-  /** The catalog's action images in that registry, by action type (for signing and templates). */
+  /** The catalog's action images in that registry, by action type, each signed. */
   actionImages: LocalActionImage[];
+  /** The image policy enforcing the local signing key on those images; fail closed otherwise. */
+  imagePolicyPath: string;
+  /** The public half of the local signing key (`kubernaut verify-image --key`). */
+  publicKeyPath: string;
   close(): Promise<void>;
 }
 
@@ -53,11 +62,28 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       throw error;
     },
   );
-  const actionImages = await publishActionImages({
-    registryHost: registry.host,
-    store: registry.store,
-    catalog: cluster.catalog,
-  });
+  const close = async (): Promise<void> => {
+    await Promise.all([cluster.close(), registry.close()]);
+  };
+  let actionImages: LocalActionImage[];
+  let imagePolicyPath: string;
+  let publicKeyPath: string;
+  try {
+    actionImages = await publishActionImages({
+      registryHost: registry.host,
+      store: registry.store,
+      catalog: cluster.catalog,
+    });
+    // Signed as cosign signs (a bundle referrer), so that the embedded default runs the same
+    // resolve → verify → contract → inputs path as a cluster with a policy.
+    const signingKey = await loadOrCreateSigningKey(options.dir);
+    signStoredImages(registry.store, registry.host, actionImages, signingKey);
+    publicKeyPath = signingKey.publicKeyPath;
+    imagePolicyPath = await writeLocalImagePolicy(options.dir, registry.host, publicKeyPath);
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const kubeconfigPath = join(options.dir, 'kubeconfig');
   const tokenPath = join(options.dir, 'token');
   await writeKubeconfig(kubeconfigPath, cluster.server);
@@ -74,8 +100,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     token,
     registry,
     actionImages,
-    async close() {
-      await Promise.all([cluster.close(), registry.close()]);
-    },
+    imagePolicyPath,
+    publicKeyPath,
+    close,
   };
 }

@@ -1,16 +1,20 @@
 /**
  * `npm start` on the embedded default: the dispatcher and the local cluster come up, kubectl
- * works with the written kubeconfig, the CRDs are served, and Ctrl-C stops everything.
+ * works with the written kubeconfig, the CRDs are served, the example run executes a signed
+ * local action image through resolve → verify → contract → inputs (an unsigned image and an
+ * undeclared input are refused before any Job), and Ctrl-C stops everything.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash, createPublicKey } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../fixtures/free-port.ts';
 import { kubectl, kubectlMissing } from '../fixtures/kubectl.ts';
+import { buildActionImage, CONTRACT_YAML, RegistryPusher } from '../fixtures/oci-image.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -19,16 +23,19 @@ describe('npm start (local mode)', { skip: kubectlMissing() }, () => {
   let port: number;
   let child: ReturnType<typeof spawn>;
   let output = '';
+  let registryHost: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kubernaut-start-'));
     port = await freePort();
     const apiPort = await freePort();
+    const registryPort = await freePort();
+    registryHost = `127.0.0.1:${String(registryPort)}`;
     const env = {
       PATH: process.env.PATH,
       KUBERNAUT_LOCAL_DIR: dir,
       PORT: String(port),
       KUBE_API_PORT: String(apiPort),
-      KUBERNAUT_LOCAL_REGISTRY_PORT: String(await freePort()),
+      KUBERNAUT_LOCAL_REGISTRY_PORT: String(registryPort),
       LOG_LEVEL: 'info',
       KUBERNAUT_LOCAL_TOKEN: 'local-token-for-the-test',
     };
@@ -66,7 +73,13 @@ describe('npm start (local mode)', { skip: kubectlMissing() }, () => {
     const kubeconfig = join(dir, 'kubeconfig');
     const nodes = await kubectl(kubeconfig, ['get', 'nodes', '-o', 'name']);
     assert.deepEqual(nodes.stdout.trim().split('\n'), ['node/local-node-1', 'node/local-node-2']);
-    await kubectl(kubeconfig, ['apply', '-f', join(ROOT, 'manifests/examples/single-action.yaml')]);
+    // The run scales this Deployment; the example names the default registry port.
+    await kubectl(kubeconfig, ['create', 'deployment', 'payment-service', '--image=nginx']);
+    const example = (
+      await readFile(join(ROOT, 'manifests/examples/single-action.yaml'), 'utf8')
+    ).replaceAll('127.0.0.1:5001/', `${registryHost}/`);
+    await writeFile(join(dir, 'single-action.yaml'), example);
+    await kubectl(kubeconfig, ['apply', '-f', join(dir, 'single-action.yaml')]);
     const { stdout } = await kubectl(kubeconfig, [
       'get',
       'wfe',
@@ -77,34 +90,103 @@ describe('npm start (local mode)', { skip: kubectlMissing() }, () => {
     assert.equal(stdout, 'scale-deployment');
   });
 
-  it('runs the engine: an applied run is reconciled to a final phase', async () => {
+  it('runs the example on a signed local image: verified, contract loaded, inputs checked', async () => {
     const kubeconfig = join(dir, 'kubeconfig');
-    // The example's image is not in the local catalog yet, so its pull fails: proof that
-    // the engine picked the run up, created its Job, and reported why it could not run.
     const { stdout } = await kubectl(kubeconfig, [
       'wait',
-      '--for=jsonpath={.status.phase}=Failed',
+      '--for=jsonpath={.status.phase}=Succeeded',
       'wfe/scale-payment',
-      '--timeout=20s',
+      '--timeout=60s',
     ]);
     assert.match(stdout, /condition met/);
-    const reason = await kubectl(kubeconfig, [
+    const replicas = await kubectl(kubeconfig, [
       'get',
-      'wfe',
-      'scale-payment',
+      'deployment',
+      'payment-service',
       '-o',
-      'jsonpath={.status.steps[0].reason}',
+      'jsonpath={.spec.replicas}',
     ]);
-    assert.equal(reason.stdout, 'ImagePullBackOff');
-    // kubectl describe tells the run's story from its Events.
+    assert.equal(replicas.stdout, '10');
+    const action = await actionOf(kubeconfig, 'scale-payment');
+    const images = JSON.parse(await readFile(join(dir, 'action-images.json'), 'utf8')) as Array<{
+      actionType: string;
+      digest: string;
+    }>;
+    const contract = await readFile(
+      join(ROOT, 'src/actions/catalog/kubernetes/scale_deployment/action-contract.yaml'),
+    );
+    assert.deepEqual(action.status.verification, {
+      verified: true,
+      digest: images.find((image) => image.actionType === 'kubernetes/scale_deployment')?.digest,
+      scheme: 'sigstore-bundle',
+      signer: keyFingerprint(await readFile(join(dir, 'signing-key.pub'), 'utf8')),
+      policyRule: 'local-actions',
+      contractDigest: `sha256:${createHash('sha256').update(contract).digest('hex')}`,
+    });
+    assert.deepEqual(action.status.outputs, { previousReplicas: 1, replicas: 10 });
     const { stdout: story } = await kubectl(kubeconfig, ['describe', 'wfe', 'scale-payment']);
     assert.match(story, /StepStarted\s+.*step scale-deployment attempt 1 started/);
-    assert.match(story, /StepFailed\s+.*ImagePullBackOff/);
+  });
+
+  it('keeps the signing key private and writes the policy that enforces it', async () => {
+    assert.equal((await stat(join(dir, 'signing-key.pem'))).mode & 0o777, 0o600);
+    const policy = await readFile(join(dir, 'image-policy.yaml'), 'utf8');
+    assert.match(policy, /defaultAction: reject/);
+    assert.ok(policy.includes(`${registryHost}/kubernaut/actions/**`), policy);
+  });
+
+  it('an unsigned image in the local registry fails SignatureVerificationFailed, no Job', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    const pusher = new RegistryPusher(`http://${registryHost}`);
+    const digest = await pusher.pushImage(
+      'kubernaut/actions/test/unsigned',
+      await buildActionImage({ contract: CONTRACT_YAML }),
+    );
+    await applyRun(
+      kubeconfig,
+      'unsigned',
+      `${registryHost}/kubernaut/actions/test/unsigned@${digest}`,
+      {
+        replicas: 2,
+      },
+    );
+    const step = await failedStep(kubeconfig, 'unsigned');
+    assert.equal(step.reason, 'SignatureVerificationFailed');
+    assert.match(step.message, /rule local-actions.*NO_SIGNATURE/);
+    assert.equal(await jobCount(kubeconfig, 'unsigned'), 0);
+  });
+
+  it('an undeclared input fails InvalidInputs naming it, no Job', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    const images = JSON.parse(await readFile(join(dir, 'action-images.json'), 'utf8')) as Array<{
+      actionType: string;
+      image: string;
+    }>;
+    const scale = images.find((image) => image.actionType === 'kubernetes/scale_deployment');
+    await applyRun(kubeconfig, 'undeclared', scale?.image ?? '', {
+      namespace: 'default',
+      deployment: 'payment-service',
+      replicas: 3,
+      force: true,
+    });
+    const step = await failedStep(kubeconfig, 'undeclared');
+    assert.equal(step.reason, 'InvalidInputs');
+    assert.match(
+      step.message,
+      /inputs\.force: is not an input of the contract of kubernetes\/scale_deployment/,
+    );
+    assert.equal(await jobCount(kubeconfig, 'undeclared'), 0);
   });
 
   it('serves Prometheus metrics', async () => {
     const text = await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
-    assert.match(text, /kubernaut_runs_finished_total\{result="Failed",backend="jobs"\} 1/);
+    assert.match(text, /kubernaut_runs_finished_total\{result="Succeeded",backend="jobs"\} 1/);
+    assert.match(text, /kubernaut_runs_finished_total\{result="Failed",backend="jobs"\} 2/);
+    assert.match(
+      text,
+      /kubernaut_image_verifications_total\{result="SignatureVerificationFailed"\} 1/,
+    );
+    assert.match(text, /kubernaut_image_verifications_total\{result="InvalidInputs"\} 1/);
   });
 
   it('prints what to do next', () => {
@@ -118,3 +200,82 @@ describe('npm start (local mode)', { skip: kubectlMissing() }, () => {
     assert.match(output, /"msg":"stopped"/);
   });
 });
+
+interface ActionExecutionJson {
+  spec: { workflowRef: { name: string } };
+  status: { verification?: unknown; outputs?: unknown };
+}
+
+async function actionOf(kubeconfig: string, run: string): Promise<ActionExecutionJson> {
+  const { stdout } = await kubectl(kubeconfig, ['get', 'ae', '-o', 'json']);
+  const actions = (JSON.parse(stdout) as { items: ActionExecutionJson[] }).items;
+  const action = actions.find((item) => item.spec.workflowRef.name === run);
+  assert.ok(action, `no ActionExecution of ${run}`);
+  return action;
+}
+
+/** cosign's and the policy's key fingerprint: sha256 of the SubjectPublicKeyInfo. */
+function keyFingerprint(pem: string): string {
+  const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
+  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+}
+
+async function applyRun(
+  kubeconfig: string,
+  name: string,
+  image: string,
+  inputs: Record<string, unknown>,
+): Promise<void> {
+  const run = {
+    apiVersion: 'kubernaut.ai/v1alpha1',
+    kind: 'WorkflowExecution',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      workflowType: 'scale-out',
+      steps: [{ name: 'scale', actionType: 'kubernetes/scale_deployment', image, inputs }],
+    },
+  };
+  const file = join(tmpdir(), `kubernaut-run-${name}-${String(process.pid)}.json`);
+  await writeFile(file, JSON.stringify(run));
+  try {
+    await kubectl(kubeconfig, ['apply', '-f', file]);
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+async function failedStep(
+  kubeconfig: string,
+  run: string,
+): Promise<{ reason: string; message: string }> {
+  await kubectl(kubeconfig, [
+    'wait',
+    '--for=jsonpath={.status.phase}=Failed',
+    `wfe/${run}`,
+    '--timeout=60s',
+  ]);
+  const { stdout } = await kubectl(kubeconfig, ['get', 'wfe', run, '-o', 'json']);
+  const step = (
+    JSON.parse(stdout) as { status: { steps: Array<{ reason?: string; message?: string }> } }
+  ).status.steps[0];
+  return { reason: step?.reason ?? '', message: step?.message ?? '' };
+}
+
+async function jobCount(kubeconfig: string, run: string): Promise<number> {
+  const { stdout: uid } = await kubectl(kubeconfig, [
+    'get',
+    'wfe',
+    run,
+    '-o',
+    'jsonpath={.metadata.uid}',
+  ]);
+  const { stdout } = await kubectl(kubeconfig, [
+    'get',
+    'jobs',
+    '-l',
+    `kubernaut.ai/run-uid=${uid}`,
+    '-o',
+    'name',
+  ]);
+  return stdout.split('\n').filter(Boolean).length;
+}
