@@ -29,7 +29,13 @@ export const configSchema = z.object({
     .default('1Gi'),
   KUBERNAUT_WORKSPACE_STORAGE_CLASS: z.string().min(1).optional(),
   KUBERNAUT_JOB_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
-  KUBERNAUT_ACTION_SERVICE_ACCOUNT: z.string().min(1).default('kubernaut-action'),
+  KUBERNAUT_ACTION_SERVICE_ACCOUNT: z
+    .string()
+    .min(1)
+    .default('per-action')
+    .describe(
+      'per-action: each action its generated account (manifests/actions); else one shared.',
+    ),
   KUBERNAUT_IMAGE_POLICY: z
     .string()
     .min(1)

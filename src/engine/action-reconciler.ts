@@ -4,6 +4,7 @@
  * when the Job ends records the outcome, the reason and the outputs (checked against the
  * action's contract when the check can: InvalidOutputs otherwise).
  */
+import { serviceAccountFor } from '../backends/action-service-account.ts';
 import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -88,7 +89,10 @@ export class ActionReconciler {
       contract: result.contract,
       inputs: result.inputs,
       ttlSecondsAfterFinished: this.deps.jobTtlSeconds,
-      defaultServiceAccountName: this.deps.serviceAccountName,
+      defaultServiceAccountName: serviceAccountFor(
+        this.deps.serviceAccountName,
+        action.spec.actionType,
+      ),
     });
     try {
       await this.deps.gateway.createJob(job);

@@ -3,6 +3,7 @@
  * its reconciler. No polling: every reconcile is caused by a watch event or a requeue time
  * the planner asked for.
  */
+import { PER_ACTION_SERVICE_ACCOUNTS } from '../backends/action-service-account.ts';
 import type {
   KubeConfig,
   KubernetesListObject,
@@ -161,7 +162,7 @@ export class Engine {
     const random = options.random ?? Math.random;
     const workspace = options.workspace ?? { size: '1Gi' };
     const check = options.check ?? digestPinningCheck;
-    const serviceAccountName = options.actionServiceAccountName ?? 'kubernaut-action';
+    const serviceAccountName = options.actionServiceAccountName ?? PER_ACTION_SERVICE_ACCOUNTS;
     // Tekton is discovered once, at start: installing it later takes a restart (docs/tekton.md).
     this.startTekton = async () => {
       if (options.tekton === 'off' || !(await servesPipelineRuns(gateway, logger))) return;

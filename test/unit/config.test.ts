@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     assert.equal(config.KUBERNAUT_WORKSPACE_SIZE, '5Gi');
     assert.equal(config.KUBERNAUT_WORKSPACE_STORAGE_CLASS, 'fast');
     assert.equal(config.KUBERNAUT_JOB_TTL_SECONDS, 60);
-    assert.equal(config.KUBERNAUT_ACTION_SERVICE_ACCOUNT, 'kubernaut-action');
+    assert.equal(config.KUBERNAUT_ACTION_SERVICE_ACCOUNT, 'per-action');
     assert.throws(
       () => loadConfig({ KUBERNAUT_WORKSPACE_SIZE: 'big' }),
       /KUBERNAUT_WORKSPACE_SIZE: must be a Kubernetes quantity/,

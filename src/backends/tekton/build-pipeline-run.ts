@@ -9,6 +9,7 @@
  * by the action runtime from `upstreamOutputs`, the JSON object built from the referenced
  * steps' `outputs` results (docs/adr/0018-tekton-backend-and-output-references.md).
  */
+import { PER_ACTION_SERVICE_ACCOUNTS, serviceAccountFor } from '../action-service-account.ts';
 import { formatDuration, parseDuration } from '../../api/duration.ts';
 import {
   MANAGED_BY_LABEL,
@@ -137,7 +138,22 @@ export function buildPipelineRun(run: WorkflowExecution, options: PipelineRunOpt
         : {}),
       // "0" is Tekton's "no timeout": a run without one waits as long as on the Jobs backend.
       timeouts: { pipeline: timeoutMs === undefined ? '0' : formatDuration(timeoutMs) },
-      taskRunTemplate: { serviceAccountName: options.serviceAccountName },
+      ...serviceAccounts(run.spec.steps, options.serviceAccountName),
     },
+  };
+}
+
+/** One shared account for every task, or each task its action's own (per-action). */
+function serviceAccounts(
+  steps: readonly { name: string; actionType: string }[],
+  setting: string,
+): Pick<PipelineRun['spec'], 'taskRunTemplate' | 'taskRunSpecs'> {
+  if (setting !== PER_ACTION_SERVICE_ACCOUNTS)
+    return { taskRunTemplate: { serviceAccountName: setting } };
+  return {
+    taskRunSpecs: steps.map((step) => ({
+      pipelineTaskName: step.name,
+      serviceAccountName: serviceAccountFor(setting, step.actionType),
+    })),
   };
 }

@@ -103,6 +103,7 @@ export interface PipelineRun {
     workspaces?: TektonWorkspaceBinding[];
     timeouts?: { pipeline?: string; tasks?: string; finally?: string };
     taskRunTemplate?: { serviceAccountName?: string };
+    taskRunSpecs?: { pipelineTaskName: string; serviceAccountName?: string }[];
     status?: 'Cancelled' | 'CancelledRunFinally' | 'StoppedRunFinally' | 'PipelineRunPending';
   };
   status?: {
