@@ -13,6 +13,7 @@ import { benchEngine } from './engine.bench.ts';
 import { benchIntake } from './intake.bench.ts';
 import { benchOnDemand } from './ondemand.bench.ts';
 import { benchPlanner } from './planner.bench.ts';
+import { benchScaleOut } from './scaleout.bench.ts';
 import { benchSupplyChain } from './supplychain.bench.ts';
 
 const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
@@ -23,6 +24,7 @@ const SUITES: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   intake: benchIntake,
   ondemand: benchOnDemand,
   supplychain: benchSupplyChain,
+  scaleout: benchScaleOut,
 };
 
 const wanted = process.argv.slice(2);
