@@ -24,6 +24,8 @@ import type { ImageName } from './verify/signature-source.ts';
 
 export interface ImageVerifierLike {
   verify(image: ImageName, digest: string): Promise<ImageVerification>;
+  /** Whether a policy rule covers the image (its registry is contacted to verify it). */
+  covers?(image: ImageName): boolean;
 }
 
 /** The contract loader's shape (src/supplychain/contract), narrowed to what the check uses. */
@@ -119,6 +121,11 @@ async function checkAction(
   }
   const ref = parseImageReference(image);
   const digest = ref.digest ?? '';
+  // The contract is fetched while the signatures are checked (both read content the digest
+  // pins: round trips overlap instead of adding up), only for an image a rule covers, so that
+  // no registry is contacted that would not be anyway; it is used once verification passed.
+  const prefetched =
+    deps.contracts && deps.verifier.covers?.(ref) ? settle(deps.contracts.load(image)) : undefined;
   const result = await deps.verifier.verify(ref, digest);
   const verification = toVerification(result);
   const rule = result.rule ? `rule ${result.rule}` : 'no rule';
@@ -135,7 +142,7 @@ async function checkAction(
   if (!deps.contracts) return { ok: true, verification };
   let loaded;
   try {
-    loaded = await deps.contracts.load(image);
+    loaded = prefetched ? unwrap(await prefetched) : await deps.contracts.load(image);
   } catch (error) {
     if (isRegistryError(error) && error.transient) throw error;
     return {
@@ -174,4 +181,19 @@ function toVerification(result: ImageVerification): Verification {
     ...(result.rule ? { policyRule: result.rule } : {}),
     ...(result.verified ? {} : { message: `${result.mode}: ${result.reason ?? 'not verified'}` }),
   };
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+
+/** A promise that never rejects, so that a result nobody awaits (a failed check) is no crash. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if ('error' in settled) throw settled.error;
+  return settled.value;
 }

@@ -30,7 +30,7 @@ export interface LoadedContract {
 }
 
 export interface ContractLoaderOptions {
-  client: Pick<RegistryClient, 'resolveImageManifest' | 'openBlob'>;
+  client: Pick<RegistryClient, 'resolveImageManifest' | 'openBlob' | 'getBlob'>;
   /** Compressed layer size limit (default 256 MiB). */
   maxLayerBytes?: number;
   /** Uncompressed bytes read from one layer (default 1 GiB). */
@@ -39,6 +39,8 @@ export interface ContractLoaderOptions {
   maxContractBytes?: number;
   /** Contracts kept (default 1,000). */
   cacheSize?: number;
+  /** Layers up to this size are fetched whole and parsed from memory (default 1 MiB). */
+  wholeLayerBytes?: number;
   platform?: string;
 }
 
@@ -56,6 +58,7 @@ export class ContractLoader {
       maxUncompressedBytes: 1024 * MiB,
       maxContractBytes: MiB,
       cacheSize: 1_000,
+      wholeLayerBytes: MiB,
       ...options,
     };
     this.cache = new LRUCache({ max: this.options.cacheSize });
@@ -106,6 +109,9 @@ export class ContractLoader {
       path: CONTRACT_PATH,
       openLayer: (layer) =>
         this.options.client.openBlob(ref, layer.digest, { maxBytes: this.options.maxLayerBytes }),
+      readLayer: (layer) =>
+        this.options.client.getBlob(ref, layer.digest, { maxBytes: this.options.wholeLayerBytes }),
+      wholeLayerBytes: this.options.wholeLayerBytes,
       maxLayerBytes: this.options.maxLayerBytes,
       maxUncompressedBytes: this.options.maxUncompressedBytes,
       maxFileBytes: this.options.maxContractBytes,

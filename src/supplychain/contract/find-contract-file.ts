@@ -1,21 +1,28 @@
 /**
- * Finds `/action-contract.yaml` in an image's layers: from the top layer down, streaming each
- * layer and stopping at the first layer that shows or hides the file. The layer that holds
- * it is read to its end all the same, so its digest is checked before its content is trusted.
+ * Finds `/action-contract.yaml` in an image's layers: from the top layer down, stopping at the
+ * first layer that shows or hides the file. The layer that holds it is read to its end all the
+ * same, so its digest is checked before its content is trusted. Small layers (every action
+ * image's top layer) are fetched whole, digest-checked, then decompressed and parsed from
+ * memory; larger ones are streamed.
  */
 import type { Descriptor } from '../oci/media-types.ts';
 import { RegistryError } from '../oci/registry-error.ts';
 import { ContractError } from './contract-error.ts';
-import { readLayerEntries } from './layer-entries.ts';
+import { readLayerEntries, readWholeLayerEntries, type LayerEntry } from './layer-entries.ts';
 import { normalizeEntryPath, whiteoutRulesFor } from './whiteouts.ts';
 
 export const CONTRACT_PATH = '/action-contract.yaml';
+const WHOLE_LAYER_BYTES = 1024 * 1024;
 
 export interface FindFileOptions {
   image: string;
   path: string;
   /** Opens a layer blob as a stream checked against its digest. */
   openLayer: (layer: Descriptor) => Promise<AsyncIterable<Uint8Array>>;
+  /** Reads a whole layer blob, checked against its digest, for layers up to wholeLayerBytes. */
+  readLayer?: (layer: Descriptor) => Promise<Uint8Array>;
+  /** Layers up to this size are read whole (default 1 MiB). */
+  wholeLayerBytes?: number;
   maxLayerBytes: number;
   maxUncompressedBytes: number;
   maxFileBytes: number;
@@ -42,7 +49,7 @@ export async function findFileInLayers(
         `layer ${layer.digest} is ${layer.size} bytes, over the limit of ${options.maxLayerBytes}`,
       );
     }
-    const outcome = await scanLayer(layer, await options.openLayer(layer), rules, options);
+    const outcome = await scanLayer(layer, await layerEntries(layer, options), rules, options);
     if (outcome.found) return { bytes: outcome.found, layer: layer.digest };
     if (outcome.hiddenBy) {
       throw new ContractError(
@@ -59,20 +66,31 @@ export async function findFileInLayers(
   );
 }
 
+async function layerEntries(
+  layer: Descriptor,
+  options: FindFileOptions,
+): Promise<AsyncIterable<LayerEntry>> {
+  const read = {
+    image: options.image,
+    digest: layer.digest,
+    maxUncompressedBytes: options.maxUncompressedBytes,
+  };
+  if (options.readLayer && layer.size <= (options.wholeLayerBytes ?? WHOLE_LAYER_BYTES)) {
+    return readWholeLayerEntries(await options.readLayer(layer), read);
+  }
+  return readLayerEntries(await options.openLayer(layer), read);
+}
+
 async function scanLayer(
   layer: Descriptor,
-  blob: AsyncIterable<Uint8Array>,
+  entries: AsyncIterable<LayerEntry>,
   rules: ReturnType<typeof whiteoutRulesFor>,
   options: FindFileOptions,
 ): Promise<{ found?: Uint8Array; hiddenBy?: string }> {
   let found: Uint8Array | undefined;
   let hiddenBy: string | undefined;
   try {
-    for await (const entry of readLayerEntries(blob, {
-      image: options.image,
-      digest: layer.digest,
-      maxUncompressedBytes: options.maxUncompressedBytes,
-    })) {
+    for await (const entry of entries) {
       const name = normalizeEntryPath(entry.header.name);
       if (found === undefined && name === rules.target)
         found = await readTarget(entry.header, entry.body, options);

@@ -4,7 +4,7 @@
  * (ustar, pax and GNU long names). Uncompressed bytes are capped against decompression bombs.
  */
 import { Readable, Transform, pipeline, type TransformCallback } from 'node:stream';
-import { createGunzip, createZstdDecompress } from 'node:zlib';
+import { createGunzip, createZstdDecompress, gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
 import { RegistryError } from '../oci/registry-error.ts';
 
@@ -66,6 +66,55 @@ export async function* readLayerEntries(
   }
 }
 
+/**
+ * The entries of a layer already read whole (and digest-checked): decompressed in one
+ * synchronous call and parsed from memory, so a small layer costs no stream stages and no
+ * thread-pool round trips, which on a busy machine each wait for a CPU.
+ */
+export async function* readWholeLayerEntries(
+  bytes: Uint8Array,
+  options: { image: string; digest: string; maxUncompressedBytes: number },
+): AsyncGenerator<LayerEntry, void, undefined> {
+  const tar = extract();
+  tar.end(decompressWhole(bytes, options));
+  try {
+    for await (const entry of tar) {
+      yield { header: entry.header, body: entry as LayerEntry['body'] };
+      entry.resume();
+    }
+  } finally {
+    tar.destroy();
+  }
+}
+
+function decompressWhole(
+  bytes: Uint8Array,
+  options: { image: string; digest: string; maxUncompressedBytes: number },
+): Buffer {
+  const compression = compressionOf(bytes);
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (compression === 'none') return input;
+  // One byte over the cap tells "exactly the cap" from "more than the cap".
+  const limit = { maxOutputLength: options.maxUncompressedBytes + 1 };
+  let tar: Buffer;
+  try {
+    tar = compression === 'gzip' ? gunzipSync(input, limit) : zstdDecompressSync(input, limit);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(options);
+    throw error;
+  }
+  if (tar.byteLength > options.maxUncompressedBytes) throw tooLarge(options);
+  return tar;
+}
+
+function tooLarge(options: { image: string; digest: string; maxUncompressedBytes: number }) {
+  return new RegistryError(
+    'LAYER_TOO_LARGE',
+    options.image,
+    `layer ${options.digest} unpacks to more than ${options.maxUncompressedBytes} bytes`,
+  );
+}
+
 function capBytes(options: {
   image: string;
   digest: string;
@@ -76,13 +125,7 @@ function capBytes(options: {
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       total += chunk.byteLength;
       if (total > options.maxUncompressedBytes) {
-        callback(
-          new RegistryError(
-            'LAYER_TOO_LARGE',
-            options.image,
-            `layer ${options.digest} unpacks to more than ${options.maxUncompressedBytes} bytes`,
-          ),
-        );
+        callback(tooLarge(options));
         return;
       }
       callback(null, chunk);

@@ -27,8 +27,13 @@ export function digestTag(digest: string): string {
   return digest.replace(':', '-');
 }
 
+/** How long a registry found without the referrers API goes straight to the tag fallback. */
+const NO_REFERRERS_API_MS = 10 * 60_000;
+
 export class RegistrySignatureSource implements SignatureSource {
   private readonly client: RegistryClient;
+  /** Registries that answered the referrers API with 404, and when (one round trip saved). */
+  private readonly noReferrersApi = new Map<string, number>();
 
   constructor(client: RegistryClient) {
     this.client = client;
@@ -60,9 +65,7 @@ export class RegistrySignatureSource implements SignatureSource {
 
   async bundles(image: ImageName, digest: string): Promise<unknown[]> {
     const ref = image;
-    const referrers =
-      (await this.client.getReferrers(ref, digest, SIGSTORE_BUNDLE_ARTIFACT_TYPE))?.manifests ??
-      (await this.fallbackReferrers(ref, digest));
+    const referrers = await this.referrersOf(ref, digest);
     const documents: unknown[] = [];
     for (const referrer of referrers) {
       const manifest = await unusable(() => this.client.getManifest(ref, referrer.digest));
@@ -78,6 +81,20 @@ export class RegistrySignatureSource implements SignatureSource {
 
   async manifest(image: ImageName, digest: string): Promise<Uint8Array> {
     return (await this.client.getManifest(image, digest)).bytes;
+  }
+
+  /** The referrers API; for a registry known to lack it (for a while), the tag fallback. */
+  private async referrersOf(ref: ImageReference, digest: string) {
+    const since = this.noReferrersApi.get(ref.registry);
+    if (since === undefined || Date.now() - since > NO_REFERRERS_API_MS) {
+      const listed = await this.client.getReferrers(ref, digest, SIGSTORE_BUNDLE_ARTIFACT_TYPE);
+      if (listed) {
+        this.noReferrersApi.delete(ref.registry);
+        return listed.manifests;
+      }
+      this.noReferrersApi.set(ref.registry, Date.now());
+    }
+    return this.fallbackReferrers(ref, digest);
   }
 
   /** OCI 1.1 without a referrers API: an index at tag `sha256-<hex>` lists them. */

@@ -38,6 +38,11 @@ export class ImageVerifier {
     this.cache = options.cache ?? new VerificationCache();
   }
 
+  /** Whether a rule covers the image: only then is its registry asked for signatures. */
+  covers(image: ImageName): boolean {
+    return selectRule(this.policy, `${image.registry}/${image.repository}`) !== undefined;
+  }
+
   async verify(image: ImageName, digest: string): Promise<ImageVerification> {
     const name = `${image.registry}/${image.repository}`;
     const display = `${name}@${digest}`;

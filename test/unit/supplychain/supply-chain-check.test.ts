@@ -197,4 +197,40 @@ describe('supply-chain step-start check', () => {
       outage,
     );
   });
+
+  it('fetches the contract during verification only for covered images, using it only after', async () => {
+    const loads: string[] = [];
+    const failingLoad = async (image: string) => {
+      loads.push(image);
+      throw new RegistryError('MANIFEST_NOT_FOUND', image, 'gone');
+    };
+    const unsigned = {
+      verify: async () => verified({ verified: false, signers: [], reason: 'NO_SIGNATURE' }),
+    };
+    const covered = deps({
+      verifier: { ...unsigned, covers: () => true },
+      contracts: { load: failingLoad },
+    }).deps;
+    const refused = await createSupplyChainCheck(covered).check(action());
+    assert.equal(
+      refused.ok ? '' : refused.reason,
+      'SignatureVerificationFailed',
+      'the signature decides first',
+    );
+    assert.deepEqual(loads, [IMAGE], 'fetched alongside; its failure is no crash');
+    loads.length = 0;
+    const uncovered = deps({
+      verifier: { ...unsigned, covers: () => false },
+      contracts: { load: failingLoad },
+    }).deps;
+    await createSupplyChainCheck(uncovered).check(action());
+    assert.deepEqual(loads, [], 'no registry contacted for an image no rule covers');
+    let calls = 0;
+    const once = deps({
+      verifier: { verify: async () => verified(), covers: () => true },
+      contracts: { load: async () => (calls++, { contract, contractDigest: 'sha256:c' }) },
+    }).deps;
+    assert.equal((await createSupplyChainCheck(once).check(action())).ok, true);
+    assert.equal(calls, 1);
+  });
 });
