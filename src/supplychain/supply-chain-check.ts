@@ -1,8 +1,9 @@
 /**
  * The supply-chain StepStartCheck (invariant 6): resolve → verify → load contract →
- * validate inputs, before any Job exists. Every failure names the image, the rule and the
- * reason. A registry that cannot be reached THROWS: the action queue retries the reconcile
- * with backoff (the step is neither passed nor failed for good; its timeout still bounds it).
+ * validate inputs, before any Job exists; and a finished step's outputs against the same
+ * contract. Every failure names the image, the rule and the reason. A registry that cannot be
+ * reached THROWS: the action queue retries the reconcile with backoff (the step is neither
+ * passed nor failed for good; its timeout still bounds it).
  */
 import type { ActionContract } from '../api/action-contract.ts';
 import type { ActionExecution } from '../api/action-execution.ts';
