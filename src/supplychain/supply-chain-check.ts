@@ -104,7 +104,7 @@ async function checkActionOutputs(
     ? { ok: true }
     : {
         ok: false,
-        message: `outputs do not match contract ${contract.metadata.name}: ${validated.problems.join('; ')}`,
+        message: `image ${action.spec.image}: outputs do not match contract ${contract.metadata.name}: ${validated.problems.join('; ')}`,
       };
 }
 
