@@ -38,3 +38,11 @@ export function attemptLabels(
 export const TEMPLATE_LABEL = 'kubernaut.ai/template';
 export const TARGET_HASH_LABEL = 'kubernaut.ai/target-hash';
 export const ALERT_FINGERPRINT_LABEL = 'kubernaut.ai/alert-fingerprint';
+
+/**
+ * On a pre-flight ActionExecution of the Tekton backend: inputs (comma-separated) that hold
+ * `$(steps.X.outputs.Y)` references, resolved only when the step runs. The contract check
+ * treats them as declared-but-unknown: they must be inputs of the contract, their values are
+ * checked by the action runtime.
+ */
+export const DEFERRED_INPUTS_ANNOTATION = 'kubernaut.ai/deferred-inputs';

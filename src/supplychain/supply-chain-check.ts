@@ -5,6 +5,7 @@
  * reached THROWS: the action queue retries the reconcile with backoff (the step is neither
  * passed nor failed for good; its timeout still bounds it).
  */
+import { DEFERRED_INPUTS_ANNOTATION } from '../api/labels.ts';
 import type { ActionContract } from '../api/action-contract.ts';
 import type { ActionExecution } from '../api/action-execution.ts';
 import type {
@@ -155,7 +156,22 @@ async function checkAction(
   }
   const withContract = { ...verification, contractDigest: loaded.contractDigest };
   const inputs = action.spec.inputs;
-  const validated = (deps.validateInputs ?? checkInputsAgainstContract)(loaded.contract, inputs);
+  const deferred = deferredInputsOf(action);
+  const undeclared = deferred.filter(
+    (name) => !loaded.contract.spec.inputs.some((input) => input.name === name),
+  );
+  const validated =
+    undeclared.length > 0
+      ? {
+          ok: false as const,
+          problems: undeclared.map(
+            (name) => `inputs.${name}: is not an input of ${loaded.contract.metadata.name}`,
+          ),
+        }
+      : (deps.validateInputs ?? checkInputsAgainstContract)(
+          withDeferredInputs(loaded.contract, deferred),
+          inputs,
+        );
   if (!validated.ok) {
     return {
       ok: false,
@@ -197,4 +213,28 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 function unwrap<T>(settled: Settled<T>): T {
   if ('error' in settled) throw settled.error;
   return settled.value;
+}
+
+function deferredInputsOf(action: ActionExecution): string[] {
+  const listed = action.metadata.annotations?.[DEFERRED_INPUTS_ANNOTATION] ?? '';
+  return listed
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+/** The contract as pre-flight sees it: deferred inputs neither required nor defaulted. */
+function withDeferredInputs(contract: ActionContract, deferred: readonly string[]): ActionContract {
+  if (deferred.length === 0) return contract;
+  return {
+    ...contract,
+    spec: {
+      ...contract.spec,
+      inputs: contract.spec.inputs.map((input) =>
+        deferred.includes(input.name)
+          ? { name: input.name, type: input.type, required: false }
+          : input,
+      ),
+    },
+  };
 }

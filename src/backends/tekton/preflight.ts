@@ -8,6 +8,7 @@
  * `kubernaut.ai/deferred-inputs`, so a contract check treats them as present but unknown;
  * the action runtime validates them once resolved.
  */
+import { DEFERRED_INPUTS_ANNOTATION } from '../../api/labels.ts';
 import type { ActionExecution } from '../../api/action-execution.ts';
 import { parseDuration } from '../../api/duration.ts';
 import type { JsonObject } from '../../api/primitives.ts';
@@ -19,7 +20,7 @@ import { buildActionExecution } from '../jobs/build-action-execution.ts';
 import type { StepStartCheck, StepStartResult } from '../jobs/step-start-check.ts';
 import type { VerifiedStep } from './build-pipeline-run.ts';
 
-export const DEFERRED_INPUTS_ANNOTATION = 'kubernaut.ai/deferred-inputs';
+export { DEFERRED_INPUTS_ANNOTATION };
 
 export type PreflightResult =
   | { ok: true; verified: Map<string, VerifiedStep> }

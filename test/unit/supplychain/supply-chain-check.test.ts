@@ -139,6 +139,38 @@ describe('supply-chain step-start check', () => {
     assert.equal(badInputs.verification?.contractDigest, `sha256:${'c'.repeat(64)}`);
   });
 
+  it('pre-flight (Tekton): deferred inputs must be declared, and count as present', async () => {
+    const withTarget: ActionContract = {
+      ...contract,
+      spec: {
+        ...contract.spec,
+        inputs: [
+          { name: 'replicas', type: 'integer', required: false },
+          { name: 'deployment', type: 'string', required: true, pattern: '[a-z-]+' },
+        ],
+      },
+    };
+    const real = deps({
+      contracts: { load: async () => ({ contract: withTarget, contractDigest: DIGEST }) },
+      validateInputs: undefined,
+    }).deps;
+    const preflight = (deferred: string): ActionExecution => {
+      const base = action();
+      return {
+        ...base,
+        metadata: { ...base.metadata, annotations: { 'kubernaut.ai/deferred-inputs': deferred } },
+      };
+    };
+    const passes = await createSupplyChainCheck(real).check(preflight('deployment'));
+    assert.equal(passes.ok, true, JSON.stringify(passes));
+    const missing = await createSupplyChainCheck(real).check(action());
+    assert.equal(missing.ok ? '' : missing.reason, 'InvalidInputs', 'not deferred: required');
+    const undeclared = await createSupplyChainCheck(real).check(preflight('deployment,podName'));
+    assert.ok(!undeclared.ok);
+    assert.equal(undeclared.reason, 'InvalidInputs');
+    assert.match(undeclared.message, /inputs\.podName: is not an input of scale/);
+  });
+
   it('a registry outage throws, so the reconcile is retried, never passed', async () => {
     const outage = new RegistryError('REGISTRY_UNREACHABLE', IMAGE, 'connection refused');
     const down = deps({
