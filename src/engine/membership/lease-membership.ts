@@ -196,11 +196,20 @@ export class LeaseMembership {
       this.own = await this.api.createNamespacedLease({ namespace, body });
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
+      // Someone else's object under our name (a restarted replica, or a hand-made Lease):
+      // take it over with our labels, or the watch would never count us as a member.
       const current = await this.api.readNamespacedLease({ name: this.leaseName, namespace });
       this.own = await this.api.replaceNamespacedLease({
         name: this.leaseName,
         namespace,
-        body: { ...current, spec: { ...current.spec, ...spec } },
+        body: {
+          ...current,
+          metadata: {
+            ...current.metadata,
+            labels: { ...current.metadata?.labels, ...body.metadata?.labels },
+          },
+          spec: { ...current.spec, ...spec },
+        },
       });
     }
   }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CoordinationV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { Engine } from '../../../src/engine/engine.ts';
 import { MemberAssignment } from '../../../src/engine/membership/assignment.ts';
 import { LeaseMembership } from '../../../src/engine/membership/lease-membership.ts';
@@ -186,5 +186,17 @@ describe('replicas share runs through Leases', () => {
     const names = await submitAll('handover', 10);
     const runs = await waitForRuns(cluster.kc, names, 60_000);
     assert.ok(runs.every((run) => run.status?.phase === 'Succeeded'));
+  });
+
+  it('takes over a Lease of its name that lacks the membership label, and counts itself', async () => {
+    await cluster.kc.makeApiClient(CoordinationV1Api).createNamespacedLease({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'kubernaut-dispatcher-d' },
+        spec: { holderIdentity: 'someone-else', leaseDurationSeconds: 60 },
+      },
+    });
+    const replica = await startReplica('d');
+    await membersBecome(replica, ['a', 'd']);
   });
 });
