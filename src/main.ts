@@ -63,8 +63,10 @@ async function connectCluster(config: Config, logger: Logger): Promise<Cluster> 
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/readyz`,
       `web UI: http://127.0.0.1:${String(config.PORT)}/ui  (log in with the token in ${local.tokenPath})`,
       `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" http://127.0.0.1:${String(config.PORT)}/api/v1/workflows`,
-      `kubectl --kubeconfig ${local.kubeconfigPath} apply -f manifests/examples/remediation-template-crashloop.yaml`,
-      `curl -H "Authorization: Bearer $(cat ${local.tokenPath})" -H 'Content-Type: application/json' --data @manifests/examples/alert-crashloop.json http://127.0.0.1:${String(config.PORT)}/api/v1/webhooks/alertmanager`,
+      `kubectl --kubeconfig ${local.kubeconfigPath} get remediationtemplates   # the defaults, installed`,
+      // The sample alert, about a real pod of the Deployment above: KubePodCrashLooping's
+      // default template restarts its rollout and waits for it.
+      `POD=$(kubectl --kubeconfig ${local.kubeconfigPath} get pods -l app=payment-service -o jsonpath='{.items[0].metadata.name}'); sed "s/payment-7d4b9c-x2x9z/$POD/g; s/2026-01-15T09:30:00.000Z/$(date -u +%Y-%m-%dT%H:%M:%S.000Z)/" manifests/examples/alert-crashloop.json | curl -H "Authorization: Bearer $(cat ${local.tokenPath})" -H 'Content-Type: application/json' --data @- http://127.0.0.1:${String(config.PORT)}/api/v1/webhooks/alertmanager`,
     ],
   };
 }

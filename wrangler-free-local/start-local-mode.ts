@@ -14,6 +14,7 @@ import { writeKubeconfig } from './apiserver/index.ts';
 import { startLocalCluster } from './local-cluster.ts';
 import { startLocalRegistry, type LocalRegistry } from './registry/local-registry.ts';
 import { publishActionImages, type LocalActionImage } from './action-images.ts';
+import { installDefaultTemplates } from './install-default-templates.ts';
 import { loadOrCreateSigningKey } from './signing/local-signing-key.ts';
 import { writeLocalImagePolicy } from './signing/local-image-policy.ts';
 import { signStoredImages } from './signing/sign-image.ts';
@@ -80,6 +81,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     signStoredImages(registry.store, registry.host, actionImages, signingKey);
     publicKeyPath = signingKey.publicKeyPath;
     imagePolicyPath = await writeLocalImagePolicy(options.dir, registry.host, publicKeyPath);
+    await installDefaultTemplates(cluster.kc, actionImages);
   } catch (error) {
     await close();
     throw error;

@@ -189,6 +189,66 @@ describe('npm start (local mode)', { skip: kubectlMissing() }, () => {
     assert.match(text, /kubernaut_image_verifications_total\{result="InvalidInputs"\} 1/);
   });
 
+  it('remediates a KubePodCrashLooping alert with the default template, end to end', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    const { stdout: templates } = await kubectl(kubeconfig, ['get', 'rt', '-o', 'name']);
+    assert.match(templates, /kube-pod-crash-looping/);
+    // `kubectl create deployment` labels its pods app=<name>.
+    const { stdout: pod } = await kubectl(kubeconfig, [
+      'get',
+      'pods',
+      '-l',
+      'app=payment-service',
+      '-o',
+      'jsonpath={.items[0].metadata.name}',
+    ]);
+    assert.ok(pod);
+    const response = await fetch(`http://127.0.0.1:${String(port)}/api/v1/webhooks/alertmanager`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer local-token-for-the-test',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        version: '4',
+        status: 'firing',
+        receiver: 'kubernaut',
+        alerts: [
+          {
+            status: 'firing',
+            labels: {
+              alertname: 'KubePodCrashLooping',
+              namespace: 'default',
+              pod,
+              container: 'nginx',
+              severity: 'warning',
+            },
+            annotations: { summary: 'Pod is crash looping.' },
+            startsAt: new Date().toISOString(),
+            endsAt: '0001-01-01T00:00:00Z',
+          },
+        ],
+      }),
+    });
+    const summary = (await response.json()) as { alerts: { result: string; run?: string }[] };
+    assert.equal(response.status, 200, JSON.stringify(summary));
+    const run = summary.alerts.find((alert) => alert.result === 'created')?.run;
+    assert.ok(run, JSON.stringify(summary));
+    await kubectl(
+      kubeconfig,
+      ['wait', '--for=jsonpath={.status.phase}=Succeeded', `wfe/${run}`, '--timeout=150s'],
+      160_000,
+    );
+    const { stdout: restartedAt } = await kubectl(kubeconfig, [
+      'get',
+      'deployment',
+      'payment-service',
+      '-o',
+      'jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}',
+    ]);
+    assert.ok(restartedAt, 'the rollout restart reached the Deployment');
+  });
+
   it('prints what to do next', () => {
     assert.match(output, /kubectl --kubeconfig .*kubeconfig get wfe -w/);
   });
