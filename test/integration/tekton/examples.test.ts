@@ -1,6 +1,7 @@
-/** Tekton's own examples (/work/shared/testdata/tekton), run unchanged on the simulated cluster. */
+/** Tekton's own examples (test/testdata/tekton), run unchanged on the simulated cluster. */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TaskRun } from '../../../wrangler-free-local/tekton/types.ts';
 import { startTestLocalCluster, type TestLocalCluster } from '../cluster/start-local-cluster.ts';
@@ -12,7 +13,7 @@ import {
   waitForPipelineRun,
 } from './tekton-cluster.ts';
 
-const EXAMPLES = '/work/shared/testdata/tekton';
+const EXAMPLES = join(import.meta.dirname, '../../testdata/tekton');
 const example = (file: string): Promise<string> => readFile(`${EXAMPLES}/${file}`, 'utf8');
 
 /** git-init of the catalog's git-clone image, faked: a local repository with one commit. */

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { fingerprintOf } from '../../../src/alerts/fingerprint.ts';
 import { parseWebhookPayload } from '../../../src/alerts/webhook-payload.ts';
 
-const TESTDATA = join(import.meta.dirname, '../../../../shared/testdata/alertmanager');
+const TESTDATA = join(import.meta.dirname, '../../testdata/alertmanager');
 const NOW = new Date('2024-01-01T00:00:00Z');
 
 describe('Alertmanager webhook bodies from public projects', () => {

@@ -1,5 +1,5 @@
 /**
- * Real cosign signatures and bundles from public projects (../shared/testdata/cosign, see
+ * Real cosign signatures and bundles from public projects (test/testdata/cosign, see
  * SOURCES.md) verify offline with the public-good trusted root; every tampered variant fails
  * with the code that says why.
  */
@@ -22,7 +22,7 @@ import {
   trustMaterialForRoot,
 } from '../../../src/supplychain/cosign/trusted-root.ts';
 
-const DATA = join(import.meta.dirname, '../../../../shared/testdata/cosign');
+const DATA = join(import.meta.dirname, '../../testdata/cosign');
 const read = (...path: string[]) => readFileSync(join(DATA, ...path));
 const text = (...path: string[]) => read(...path).toString('utf8');
 const trust = trustMaterialForRoot(readTrustedRoot(join(DATA, 'trusted_root.json')));

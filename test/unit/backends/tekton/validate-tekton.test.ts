@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { loadActionTask } from '../../../../src/backends/tekton/action-task.ts';
 import { validateTektonObject } from '../../../../src/backends/tekton/validate-tekton.ts';
 
-const EXAMPLES = join(import.meta.dirname, '../../../../../shared/testdata/tekton');
+const EXAMPLES = join(import.meta.dirname, '../../../testdata/tekton');
 const documentsOf = (file: string) =>
   parseAllDocuments(readFileSync(join(EXAMPLES, file), 'utf8'))
     .map((document) => document.toJSON() as Parameters<typeof validateTektonObject>[0] | null)
