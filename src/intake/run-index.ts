@@ -18,6 +18,7 @@ export class RunIndex {
   private readonly byTarget = new Map<string, Set<string>>();
   private readonly byTemplate = new Map<string, Set<string>>();
   private readonly byFingerprint = new Map<string, Set<string>>();
+  private readonly createdMs = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -51,10 +52,17 @@ export class RunIndex {
     );
   }
 
+  /**
+   * Called for every alert (the storm limit), over every run the template ever started: so
+   * the times are parsed once, when a run is indexed, not per alert (that was quadratic).
+   */
   templateCreationsMs(namespace: string, template: string): number[] {
-    return this.collect(this.byTemplate, `${namespace}/${template}`).map(
-      (run) => this.factsOf(run).createdAtMs,
-    );
+    const times: number[] = [];
+    for (const runKey of this.byTemplate.get(`${namespace}/${template}`) ?? []) {
+      const created = this.createdMs.get(runKey);
+      if (created !== undefined) times.push(created);
+    }
+    return times;
   }
 
   withFingerprint(fingerprint: string): WorkflowExecution[] {
@@ -62,13 +70,12 @@ export class RunIndex {
   }
 
   private factsOf(run: WorkflowExecution): RunFacts {
-    const created = Date.parse(run.metadata.creationTimestamp ?? '');
+    const key = keyOf(run.metadata.namespace ?? '', run.metadata.name ?? '');
     const completed = Date.parse(run.status?.completedAt ?? '');
     return {
       name: run.metadata.name ?? '',
       ...(run.status?.phase === undefined ? {} : { phase: run.status.phase }),
-      // Remembered before the API's copy arrives: created just now.
-      createdAtMs: Number.isFinite(created) ? created : this.now(),
+      createdAtMs: this.createdMs.get(key) ?? this.now(),
       ...(Number.isFinite(completed) ? { completedAtMs: completed } : {}),
     };
   }
@@ -86,6 +93,9 @@ export class RunIndex {
     this.remove(run);
     const key = keyOf(run.metadata.namespace ?? '', run.metadata.name ?? '');
     this.runs.set(key, run);
+    const created = Date.parse(run.metadata.creationTimestamp ?? '');
+    // Remembered before the API's copy arrives: created just now.
+    this.createdMs.set(key, Number.isFinite(created) ? created : this.now());
     for (const [index, indexKey] of this.indexKeys(run)) add(index, indexKey, key);
   }
 
@@ -94,6 +104,7 @@ export class RunIndex {
     const previous = this.runs.get(key);
     if (!previous) return;
     this.runs.delete(key);
+    this.createdMs.delete(key);
     for (const [index, indexKey] of this.indexKeys(previous)) {
       const set = index.get(indexKey);
       set?.delete(key);
