@@ -14,6 +14,18 @@ export const ALERT_RESULTS = [
 ] as const;
 export type AlertResult = (typeof ALERT_RESULTS)[number];
 
+/** What every outcome of one alert names: where it was in the payload, and which alert. */
+export function alertIdentity(
+  index: number,
+  alert: { fingerprint: string; labels: Record<string, string> },
+): { index: number; fingerprint: string; alertname?: string } {
+  return {
+    index,
+    fingerprint: alert.fingerprint,
+    ...(alert.labels.alertname === undefined ? {} : { alertname: alert.labels.alertname }),
+  };
+}
+
 export interface AlertOutcome {
   /** Position of the alert in the payload's `alerts`. */
   index: number;

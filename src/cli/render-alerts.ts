@@ -8,6 +8,7 @@
 import { targetQueryFor } from '../alerts/alert-target.ts';
 import { matchTemplates, type CompiledTemplate } from '../alerts/match-templates.ts';
 import { placeholderValuesOf, renderAlertRun } from '../alerts/render-alert-run.ts';
+import { alertIdentity } from '../alerts/intake-outcome.ts';
 import { alertRunName } from '../alerts/run-name.ts';
 import type { WebhookPayload } from '../alerts/webhook-payload.ts';
 import type { WorkflowExecution } from '../api/workflow-execution.ts';
@@ -31,11 +32,7 @@ export function decideAlerts(
   return payload.alerts.flatMap((entry, index): AlertDecision[] => {
     if (!entry.ok) return [{ index, decision: 'rejected', reason: entry.reason }];
     const { alert } = entry;
-    const base = {
-      index,
-      fingerprint: alert.fingerprint,
-      ...(alert.labels.alertname === undefined ? {} : { alertname: alert.labels.alertname }),
-    };
+    const base = alertIdentity(index, alert);
     if (alert.status === 'resolved') {
       return [{ ...base, decision: 'resolved', reason: 'a resolved alert starts nothing' }];
     }

@@ -10,6 +10,7 @@ import { LRUCache } from 'lru-cache';
 import { targetQueryFor } from '../alerts/alert-target.ts';
 import { evaluateGuardrails } from '../alerts/guardrails.ts';
 import {
+  alertIdentity,
   summarize,
   type AlertOutcome,
   type AlertResult,
@@ -94,11 +95,7 @@ export class AlertIntake {
   ): Promise<AlertOutcome[]> {
     if (!entry.ok) return [{ index, result: 'rejected', reason: entry.reason }];
     const { alert } = entry;
-    const base = {
-      index,
-      fingerprint: alert.fingerprint,
-      ...(alert.labels.alertname === undefined ? {} : { alertname: alert.labels.alertname }),
-    };
+    const base = alertIdentity(index, alert);
     if (alert.status === 'resolved') {
       return [{ ...base, ...(await this.resolve(alert)) }];
     }

@@ -3,6 +3,7 @@
 // resource quantities (a bad quantity fails decoding: 400) and requests above limits.
 // Also the PersistentVolumeClaim and Lease rules the dispatcher's objects meet.
 
+import { parseQuantity as parseQuantityText } from '../../src/kube/quantity.ts';
 import { newBadRequest, type StatusCause } from './status-error.ts';
 
 type JsonMap = Record<string, unknown>;
@@ -15,39 +16,16 @@ function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
 /** The value of a resource.Quantity; a malformed one fails like the real decoder (400). */
 export function parseQuantity(text: unknown): number {
-  const raw = typeof text === 'number' ? String(text) : text;
-  const m = typeof raw === 'string' ? QUANTITY.exec(raw) : null;
-  const base = Number(m?.[1]);
-  const suffix = m?.[2] ?? '';
-  const scale = /^[eE][-+]?\d+$/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
-  if (m === null || Number.isNaN(base) || scale === undefined) {
+  const value =
+    typeof text === 'string' || typeof text === 'number' ? parseQuantityText(text) : undefined;
+  if (value === undefined) {
     throw newBadRequest(
       `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
     );
   }
-  return base * scale;
+  return value;
 }
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;

@@ -88,16 +88,7 @@ export class RegistryClient {
     if (response.statusCode === 404)
       throw await notFound(response, 'MANIFEST_NOT_FOUND', image, 'manifest');
     await expectOk(response, image, 'manifest');
-    const bytes = await readCapped(
-      response.body,
-      this.maxManifestBytes,
-      () =>
-        new RegistryError(
-          'MANIFEST_TOO_LARGE',
-          image,
-          `manifest is larger than ${this.maxManifestBytes} bytes`,
-        ),
-    );
+    const bytes = await this.readManifestBody(response.body, image, 'manifest');
     const byDigest = DIGEST_RE.test(reference);
     const sent = headerOf(response, 'docker-content-digest');
     const digest = byDigest
@@ -229,16 +220,7 @@ export class RegistryClient {
       return undefined;
     }
     await expectOk(response, image, 'referrers');
-    const bytes = await readCapped(
-      response.body,
-      this.maxManifestBytes,
-      () =>
-        new RegistryError(
-          'MANIFEST_TOO_LARGE',
-          image,
-          `referrers index is larger than ${this.maxManifestBytes} bytes`,
-        ),
-    );
+    const bytes = await this.readManifestBody(response.body, image, 'referrers index');
     const shape = parseManifestShape(OCI_INDEX, JSON.parse(Buffer.from(bytes).toString('utf8')));
     if (typeof shape === 'string' || shape.kind !== 'index')
       throw new RegistryError(
@@ -294,6 +276,24 @@ export class RegistryClient {
       );
     }
     return child;
+  }
+
+  /** A manifest or index body, refused once it passes the manifest size limit. */
+  private readManifestBody(
+    body: AsyncIterable<Uint8Array>,
+    image: string,
+    what: string,
+  ): Promise<Uint8Array> {
+    return readCapped(
+      body,
+      this.maxManifestBytes,
+      () =>
+        new RegistryError(
+          'MANIFEST_TOO_LARGE',
+          image,
+          `${what} is larger than ${String(this.maxManifestBytes)} bytes`,
+        ),
+    );
   }
 
   private get(
