@@ -3,8 +3,8 @@
  * nothing of the host's but PATH, its output streamed to the pod log, and its end reported as
  * the kubelet reports a terminated container (exit code, reason, termination message).
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import type { ProcessLauncher } from './process-launcher.ts';
 
 export interface ContainerRun {
   argv: string[];
@@ -34,55 +34,52 @@ const MAX_MESSAGE_BYTES = 4096;
 const FALLBACK_LINES = 80;
 const FALLBACK_BYTES = 2048;
 
-export function runContainer(run: ContainerRun): RunningContainer {
+export function runContainer(run: ContainerRun, launcher: ProcessLauncher): RunningContainer {
   const startedAt = new Date();
-  const [command = '', ...args] = run.argv;
-  const child = spawn(command, args, {
-    cwd: run.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: run.cwd, ...run.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let tail = '';
-  const capture = (chunk: Buffer): void => {
-    const text = chunk.toString('utf8');
-    tail = (tail + text).slice(-FALLBACK_BYTES * 2);
-    run.onOutput(text);
-  };
-  child.stdout.on('data', capture);
-  child.stderr.on('data', capture);
+  const launched = launcher.launch(
+    {
+      argv: run.argv,
+      cwd: run.cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: run.cwd, ...run.env },
+    },
+    (text) => {
+      tail = (tail + text).slice(-FALLBACK_BYTES * 2);
+      run.onOutput(text);
+    },
+  );
+  let exited = false;
   let killTimer: NodeJS.Timeout | undefined;
-
-  const done = new Promise<ContainerExit>((resolve) => {
-    child.once('error', (error) => {
-      resolve({
+  const done = launched.ended.then(async (end): Promise<ContainerExit> => {
+    exited = true;
+    clearTimeout(killTimer);
+    if ('startError' in end)
+      return {
         exitCode: 128,
         reason: 'StartError',
-        message: error.message,
+        message: end.startError,
         startedAt,
         finishedAt: new Date(),
-      });
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(killTimer);
-      // A process killed by a signal exits 128 + the signal number, as in a container.
-      const exitCode = code ?? 128 + signalNumber(signal);
-      void readTerminationMessage(run, exitCode, tail).then((message) => {
-        resolve({
-          exitCode,
-          reason: exitCode === 0 ? 'Completed' : 'Error',
-          ...(message ? { message } : {}),
-          startedAt,
-          finishedAt: new Date(),
-        });
-      });
-    });
+      };
+    // A process killed by a signal exits 128 + the signal number, as in a container.
+    const exitCode = end.code ?? 128 + signalNumber(end.signal);
+    const message = await readTerminationMessage(run, exitCode, tail);
+    return {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      ...(message ? { message } : {}),
+      startedAt,
+      finishedAt: new Date(),
+    };
   });
   return {
     done,
     stop(gracePeriodMs) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), gracePeriodMs);
+      if (exited) return;
+      launched.kill('SIGTERM');
+      killTimer = setTimeout(() => {
+        launched.kill('SIGKILL');
+      }, gracePeriodMs);
     },
   };
 }

@@ -30,6 +30,7 @@ import { mergePatch } from '../../src/kube/patch-options.ts';
 import { resolveContainerEnv } from './container-env.ts';
 import { runContainer, type ContainerExit, type RunningContainer } from './container-runner.ts';
 import { resolveCommand, type ImageCatalog } from './image-catalog.ts';
+import { ProcessLauncher } from './process-launcher.ts';
 import { objectKey } from './enqueue.ts';
 import { pickNode } from './pick-node.ts';
 import { containerStatus, podConditions, terminalStatus } from './pod-status.ts';
@@ -43,6 +44,8 @@ export interface KubeletOptions extends SandboxOptions {
   appendLog: (namespace: string, pod: string, container: string, text: string) => void;
   /** Pods running processes at the same time, across the local nodes (default 16). */
   maxRunningPods?: number;
+  /** Launcher processes that start the containers' processes (default 1). */
+  launchers?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -61,11 +64,11 @@ export class Kubelet {
   /** Set by stop(): status writes in flight stop retrying. */
   private closed = false;
   /**
-   * Pods that run processes, at most this many at once: starting a process blocks the
-   * event loop the whole local cluster shares, so a burst of 1,000 Jobs must queue here,
-   * as pods wait for a node's capacity.
+   * Pods that run processes, at most this many at once, as pods wait for a node's capacity:
+   * a burst of 1,000 Jobs queues here instead of starting 1,000 host processes at once.
    */
   private readonly processes: PQueue;
+  private readonly launcher: ProcessLauncher;
   private readonly events: EventRecorder;
   private readonly pods: SharedInformer<V1Pod>;
   private readonly nodes: SharedInformer<V1Node>;
@@ -77,6 +80,7 @@ export class Kubelet {
     this.options = options;
     this.core = options.kc.makeApiClient(CoreApi);
     this.processes = new PQueue({ concurrency: options.maxRunningPods ?? 16 });
+    this.launcher = new ProcessLauncher(options.launchers ?? 1);
     this.events = createEventRecorder(coreEventSink(this.core), 'kubelet', options.onError);
     this.queue = new WorkQueue({
       concurrency: 16,
@@ -107,6 +111,7 @@ export class Kubelet {
       run.current?.stop(0);
       this.runs.delete(uid);
     }
+    this.launcher.close();
   }
 
   private async reconcile(key: string): Promise<undefined> {
@@ -297,18 +302,21 @@ export class Kubelet {
     }
     const namespace = pod.metadata?.namespace ?? 'default';
     const podName = pod.metadata?.name ?? '';
-    const running = runContainer({
-      argv,
-      env: { ...env, ...sandbox.env },
-      cwd: sandbox.root,
-      terminationLogPath: sandbox.hostPath(
-        container.terminationMessagePath ?? '/dev/termination-log',
-      ),
-      fallbackToLogsOnError: container.terminationMessagePolicy === 'FallbackToLogsOnError',
-      onOutput: (text) => {
-        this.options.appendLog(namespace, podName, container.name, text);
+    const running = runContainer(
+      {
+        argv,
+        env: { ...env, ...sandbox.env },
+        cwd: sandbox.root,
+        terminationLogPath: sandbox.hostPath(
+          container.terminationMessagePath ?? '/dev/termination-log',
+        ),
+        fallbackToLogsOnError: container.terminationMessagePolicy === 'FallbackToLogsOnError',
+        onOutput: (text) => {
+          this.options.appendLog(namespace, podName, container.name, text);
+        },
       },
-    });
+      this.launcher,
+    );
     run.current = running;
     this.events.record(
       { ...pod, apiVersion: 'v1', kind: 'Pod' },
