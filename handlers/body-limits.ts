@@ -11,18 +11,26 @@ import { HttpError } from './http-error.ts';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export function limitBodySize(options: { maxBytes: number }): MiddlewareHandler<AppEnv> {
-  const limit = bodyLimit({
-    maxSize: options.maxBytes,
-    onError: () => {
-      throw new HttpError({
-        status: 413,
-        code: 'PayloadTooLarge',
-        message: `request body exceeds ${String(options.maxBytes)} bytes`,
-      });
-    },
-  });
+  const tooLarge = (): never => {
+    throw new HttpError({
+      status: 413,
+      code: 'PayloadTooLarge',
+      message: `request body exceeds ${String(options.maxBytes)} bytes`,
+    });
+  };
+  const limit = bodyLimit({ maxSize: options.maxBytes, onError: tooLarge });
   return async function limitBodySize(c, next) {
-    await limit(c, next);
+    // A declared length is checked without touching the body: Node's parser never passes on
+    // more bytes than Content-Length says, and leaving the body alone keeps the server
+    // adapter's fast path (reading the socket directly rather than through a web stream,
+    // which cost a third of a small request's time). Chunked bodies are counted as they stream.
+    const declared = c.req.header('content-length');
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) {
+      await limit(c, next);
+      return;
+    }
+    if (Number(declared) > options.maxBytes) tooLarge();
+    await next();
   };
 }
 

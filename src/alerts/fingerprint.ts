@@ -19,16 +19,30 @@ export function fingerprintOf(labels: Readonly<Record<string, string>>): string 
     hi = (hi * 0x1b3 + lo * 0x100 + Math.floor(low / 0x1_0000_0000)) >>> 0;
     lo = low >>> 0;
   };
-  // Go sorts label names by byte order; JS string order is UTF-16 order, the same for
-  // everything but astral characters, so compare the UTF-8 bytes to be exact.
-  const names = Object.keys(labels).sort((a, b) => Buffer.compare(utf8(a), utf8(b)));
+  const addText = (text: string): void => {
+    // ASCII (nearly every label) is its own UTF-8: no encoding, no allocation.
+    if (Buffer.byteLength(text, 'utf8') !== text.length) {
+      for (const byte of Buffer.from(text, 'utf8')) add(byte);
+      return;
+    }
+    for (let at = 0; at < text.length; at++) add(text.charCodeAt(at));
+  };
+  // Go sorts label names by byte order. JS string order is UTF-16 order, which is the same
+  // except between surrogates (astral characters) and U+E000..U+FFFF: compare UTF-8 bytes
+  // only when a name holds a surrogate.
+  const names = Object.keys(labels);
+  if (names.some((name) => SURROGATE.test(name))) names.sort(byUtf8);
+  else names.sort();
   for (const name of names) {
-    for (const byte of utf8(name)) add(byte);
+    addText(name);
     add(SEPARATOR);
-    for (const byte of utf8(labels[name] ?? '')) add(byte);
+    addText(labels[name] ?? '');
     add(SEPARATOR);
   }
   return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
-const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+const SURROGATE = /[\ud800-\udfff]/;
+
+const byUtf8 = (a: string, b: string): number =>
+  Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));

@@ -54,6 +54,8 @@ export interface AlertIntakeDeps {
   /** Alerts of one notification handled at once. */
   concurrency?: number;
   onError?: (error: unknown, outcome: AlertOutcome) => void;
+  /** A run was created for an alert (the intake's one info-level fact per run). */
+  onCreated?: (outcome: AlertOutcome) => void;
 }
 
 type TemplateOutcome = Omit<AlertOutcome, 'index' | 'fingerprint' | 'alertname'>;
@@ -73,7 +75,17 @@ export class AlertIntake {
     this.known.delete(`${namespace}/${name}`);
   }
 
-  async process(payload: WebhookPayload): Promise<IntakeSummary> {
+  /**
+   * Answers a notification: at once when memory is enough (see `answerFromMemory`), else
+   * after the API calls its alerts need.
+   */
+  process(payload: WebhookPayload): IntakeSummary | Promise<IntakeSummary> {
+    const fromMemory = this.answerFromMemory(payload);
+    if (fromMemory) return this.summarize(fromMemory, payload.receiver);
+    return this.processEach(payload);
+  }
+
+  private async processEach(payload: WebhookPayload): Promise<IntakeSummary> {
     const outcomes: AlertOutcome[] = [];
     const entries = payload.alerts.map((entry, index) => ({ entry, index }));
     const limit = Math.max(1, this.deps.concurrency ?? 16);
@@ -83,9 +95,75 @@ export class AlertIntake {
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, entries.length) }, worker));
+    return this.summarize(outcomes, payload.receiver);
+  }
+
+  private summarize(outcomes: AlertOutcome[], receiver: string | undefined): IntakeSummary {
     for (const outcome of outcomes)
       this.deps.metrics?.alertsReceived.inc({ result: outcome.result });
-    return summarize(outcomes, payload.receiver);
+    return summarize(outcomes, receiver);
+  }
+
+  /**
+   * The answer without an API call, a lock or a promise, when every alert is invalid,
+   * unmatched, or a repeat of a run known to exist for a target the alert names itself. That
+   * is what a storm of repeated notifications is, and answering it synchronously keeps it
+   * cheap. Anything else (a new run, a resolve, an owner lookup, the pause switch) takes the
+   * full path for the whole notification. Nothing is recorded until the whole answer is known.
+   */
+  private answerFromMemory(payload: WebhookPayload): AlertOutcome[] | undefined {
+    if (this.deps.paused()) return undefined;
+    interface Repeat {
+      base: ReturnType<typeof alertIdentity>;
+      where: { template: string; target: string };
+      namespace: string;
+      name: string;
+    }
+    const planned: (AlertOutcome | Repeat)[] = [];
+    for (const [index, entry] of payload.alerts.entries()) {
+      if (!entry.ok) {
+        planned.push({ index, result: 'rejected', reason: entry.reason });
+        continue;
+      }
+      const { alert } = entry;
+      if (alert.status === 'resolved') return undefined;
+      const base = alertIdentity(index, alert);
+      const matched = matchTemplates(this.deps.templates.templates(), alert.labels);
+      if (matched.length === 0) planned.push({ ...base, result: 'unmatched' });
+      for (const compiled of matched) {
+        const query = targetQueryFor(
+          compiled.template.spec.target,
+          placeholderValuesOf(alert, compiled.template),
+        );
+        if (query.type !== 'fixed') return undefined;
+        const { namespace, name } = this.runOf(compiled, query.target, alert);
+        if (!this.isKnown(namespace, name)) return undefined;
+        planned.push({
+          base,
+          where: { template: compiled.key, target: query.target },
+          namespace,
+          name,
+        });
+      }
+    }
+    return planned.map((item) =>
+      'where' in item
+        ? { ...item.base, ...this.duplicate(item.where, item.namespace, item.name, 'cache') }
+        : item,
+    );
+  }
+
+  /** The run an alert starts from a template for a target: its namespace and derived name. */
+  private runOf(
+    compiled: CompiledTemplate,
+    target: string,
+    alert: IntakeAlert,
+  ): { namespace: string; name: string } {
+    const { template, key } = compiled;
+    return {
+      namespace: template.metadata.namespace ?? 'default',
+      name: alertRunName(key, template.metadata.name ?? '', target, alert.startsAt),
+    };
   }
 
   private async processEntry(
@@ -114,7 +192,9 @@ export class AlertIntake {
           return failed;
         },
       );
-      outcomes.push({ ...base, ...outcome });
+      const full = { ...base, ...outcome };
+      if (full.result === 'created') this.deps.onCreated?.(full);
+      outcomes.push(full);
     }
     return outcomes;
   }
@@ -147,8 +227,7 @@ export class AlertIntake {
       query.type === 'fixed'
         ? query.target
         : await this.deps.owners.resolve(query.kind, query.namespace, query.name);
-    const namespace = template.metadata.namespace ?? 'default';
-    const name = alertRunName(key, template.metadata.name ?? '', target, alert.startsAt);
+    const { namespace, name } = this.runOf(compiled, target, alert);
     const where = { ...here, target };
     if (this.isKnown(namespace, name)) return this.duplicate(where, namespace, name, 'cache');
 

@@ -32,6 +32,8 @@ export interface StartAlertIntakeOptions {
   metrics?: IntakeMetrics;
   paused: () => boolean;
   now?: () => Date;
+  /** The least time between two occurrence-count writes to one run (default 1 s). */
+  occurrenceWriteIntervalMs?: number;
   /** Replaces the client-node calls (tests). */
   api?: IntakeApi;
 }
@@ -79,9 +81,13 @@ export function startAlertIntake(options: StartAlertIntakeOptions): RunningAlert
   informers
     .informer(`/apis/${GROUP}/${VERSION}/remediationtemplates`, list('remediationtemplates'))
     .subscribe(templates.update);
-  const occurrences = new OccurrenceRecorder(api, (error, run) => {
-    logger.warn({ err: error, run }, 'occurrence count not written');
-  });
+  const occurrences = new OccurrenceRecorder(
+    api,
+    (error, run) => {
+      logger.warn({ err: error, run }, 'occurrence count not written');
+    },
+    { minIntervalMs: options.occurrenceWriteIntervalMs ?? 1_000 },
+  );
   const intake = new AlertIntake({
     templates,
     runs,
@@ -94,6 +100,9 @@ export function startAlertIntake(options: StartAlertIntakeOptions): RunningAlert
     now,
     onError: (error, outcome) => {
       logger.warn({ err: error, alert: outcome }, 'alert not recorded; Alertmanager will retry');
+    },
+    onCreated: (outcome) => {
+      logger.info({ alert: outcome }, 'run created for an alert');
     },
   });
   informers
@@ -121,6 +130,7 @@ export function startAlertIntake(options: StartAlertIntakeOptions): RunningAlert
       await events.flush();
     },
     async stop() {
+      await occurrences.drain();
       await informers.stop();
     },
   };

@@ -27,7 +27,7 @@ function buildApp() {
   const metrics = createMetrics({ defaultMetrics: false });
   const app = createApp({
     readiness: [],
-    logger: pino({ level: 'info' }, sink),
+    logger: pino({ level: 'debug' }, sink),
     httpMetrics: metrics,
   });
   const credentials = new CredentialStore([
@@ -170,6 +170,11 @@ describe('request logs and metrics', () => {
     assert.equal(requests[0]?.['route'], '/run');
     assert.equal(typeof requests[0]?.['requestId'], 'string');
     assert.equal(requests[1]?.['status'], 403);
+    // Successes are debug lines (a storm of repeats is no storm of logs); refusals are info.
+    assert.deepEqual(
+      requests.map((line) => line['level']),
+      [20, 30],
+    );
     const all = JSON.stringify(lines);
     assert.ok(!all.includes(RUNNER) && !all.includes(READER));
     const text = await metrics.registry.metrics();
