@@ -3,13 +3,15 @@
  * nothing of the host's but PATH, its output streamed to the pod log, and its end reported as
  * the kubelet reports a terminated container (exit code, reason, termination message).
  */
-import { readFile } from 'node:fs/promises';
+import type { SandboxStep } from './pod-sandbox.ts';
 import type { ProcessLauncher } from './process-launcher.ts';
 
 export interface ContainerRun {
   argv: string[];
   env: Record<string, string>;
   cwd: string;
+  /** The sandbox to create first. */
+  prepare: SandboxStep[];
   /** Host path of the container's terminationMessagePath. */
   terminationLogPath: string;
   fallbackToLogsOnError: boolean;
@@ -41,6 +43,8 @@ export function runContainer(run: ContainerRun, launcher: ProcessLauncher): Runn
     {
       argv: run.argv,
       cwd: run.cwd,
+      prepare: run.prepare,
+      readOnExit: run.terminationLogPath,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: run.cwd, ...run.env },
     },
     (text) => {
@@ -50,7 +54,7 @@ export function runContainer(run: ContainerRun, launcher: ProcessLauncher): Runn
   );
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;
-  const done = launched.ended.then(async (end): Promise<ContainerExit> => {
+  const done = launched.ended.then((end): ContainerExit => {
     exited = true;
     clearTimeout(killTimer);
     if ('startError' in end)
@@ -63,7 +67,7 @@ export function runContainer(run: ContainerRun, launcher: ProcessLauncher): Runn
       };
     // A process killed by a signal exits 128 + the signal number, as in a container.
     const exitCode = end.code ?? 128 + signalNumber(end.signal);
-    const message = await readTerminationMessage(run, exitCode, tail);
+    const message = terminationMessage(run, exitCode, end.fileOnExit ?? '', tail);
     return {
       exitCode,
       reason: exitCode === 0 ? 'Completed' : 'Error',
@@ -84,12 +88,12 @@ export function runContainer(run: ContainerRun, launcher: ProcessLauncher): Runn
   };
 }
 
-async function readTerminationMessage(
+function terminationMessage(
   run: ContainerRun,
   exitCode: number,
+  written: string,
   tail: string,
-): Promise<string | undefined> {
-  const written = await readFile(run.terminationLogPath, 'utf8').catch(() => '');
+): string | undefined {
   if (written.length > 0)
     return Buffer.from(written).subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
   if (!run.fallbackToLogsOnError || exitCode === 0 || tail.length === 0) return undefined;

@@ -34,7 +34,7 @@ import { ProcessLauncher } from './process-launcher.ts';
 import { objectKey } from './enqueue.ts';
 import { pickNode } from './pick-node.ts';
 import { containerStatus, podConditions, terminalStatus } from './pod-status.ts';
-import { prepareSandbox, removePodSandbox, type SandboxOptions } from './pod-sandbox.ts';
+import { planSandbox, removePodSandbox, type SandboxOptions } from './pod-sandbox.ts';
 
 export interface KubeletOptions extends SandboxOptions {
   kc: KubeConfig;
@@ -288,9 +288,9 @@ export class Kubelet {
         finishedAt: now,
       };
     }
-    const sandbox = await prepareSandbox(pod, container, this.options);
+    const sandbox = planSandbox(pod, container, this.options);
     if (run.stopped) {
-      // The pod went away while its sandbox was being prepared: never start the process.
+      // The pod went away before its container started: never start the process.
       const now = new Date();
       return {
         exitCode: 137,
@@ -307,6 +307,7 @@ export class Kubelet {
         argv,
         env: { ...env, ...sandbox.env },
         cwd: sandbox.root,
+        prepare: sandbox.steps,
         terminationLogPath: sandbox.hostPath(
           container.terminationMessagePath ?? '/dev/termination-log',
         ),

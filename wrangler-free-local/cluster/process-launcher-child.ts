@@ -7,6 +7,8 @@
  * nothing would report its end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { writeSandbox } from './pod-sandbox.ts';
 import type { LauncherRequest, LauncherReport } from './process-launcher.ts';
 
 const children = new Map<number, ChildProcess>();
@@ -17,6 +19,12 @@ function report(message: LauncherReport): void {
 
 function start(request: Extract<LauncherRequest, { op: 'start' }>): void {
   const [command = '', ...args] = request.argv;
+  try {
+    writeSandbox(request.prepare ?? []);
+  } catch (error) {
+    report({ id: request.id, type: 'error', message: (error as Error).message });
+    return;
+  }
   const child = spawn(command, args, {
     cwd: request.cwd,
     env: request.env,
@@ -35,8 +43,22 @@ function start(request: Extract<LauncherRequest, { op: 'start' }>): void {
   });
   child.once('close', (code, signal) => {
     children.delete(request.id);
-    report({ id: request.id, type: 'exit', code, signal });
+    report({
+      id: request.id,
+      type: 'exit',
+      code,
+      signal,
+      ...(request.readOnExit === undefined ? {} : { fileOnExit: readOrEmpty(request.readOnExit) }),
+    });
   });
+}
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 process.on('message', (request: LauncherRequest) => {

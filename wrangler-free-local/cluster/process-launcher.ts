@@ -8,19 +8,39 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { SandboxStep } from './pod-sandbox.ts';
 
 export type LauncherRequest =
-  | { op: 'start'; id: number; argv: string[]; env: Record<string, string>; cwd: string }
+  | {
+      op: 'start';
+      id: number;
+      argv: string[];
+      env: Record<string, string>;
+      cwd: string;
+      /** File system changes to make first (the container's sandbox). */
+      prepare?: SandboxStep[];
+      /** A file to read once the process has ended (the termination log); '' if missing. */
+      readOnExit?: string;
+    }
   | { op: 'kill'; id: number; signal: NodeJS.Signals };
 
 export type LauncherReport =
   | { id: number; type: 'output'; text: string }
   | { id: number; type: 'error'; message: string }
-  | { id: number; type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
+  | {
+      id: number;
+      type: 'exit';
+      code: number | null;
+      signal: NodeJS.Signals | null;
+      fileOnExit?: string;
+    };
 
 export interface LaunchedProcess {
   /** Settles once: the exit code or killing signal, or the reason the process never started. */
-  ended: Promise<{ code: number | null; signal: NodeJS.Signals | null } | { startError: string }>;
+  ended: Promise<
+    | { code: number | null; signal: NodeJS.Signals | null; fileOnExit?: string }
+    | { startError: string }
+  >;
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -103,7 +123,11 @@ export class ProcessLauncher {
       pending.settle(
         report.type === 'error'
           ? { startError: report.message }
-          : { code: report.code, signal: report.signal },
+          : {
+              code: report.code,
+              signal: report.signal,
+              ...(report.fileOnExit === undefined ? {} : { fileOnExit: report.fileOnExit }),
+            },
       );
     });
     child.once('exit', (code, signal) => {
