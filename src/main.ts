@@ -7,6 +7,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createApp } from '../handlers/app.ts';
 import { ConfigError, isLocalMode, loadConfig, type Config } from './config.ts';
 import { loadClusterKubeConfig } from './kube/load-kubeconfig.ts';
+import { poolConnections } from './kube/pool-connections.ts';
+import { SharedInformers } from './kube/shared-informers.ts';
 import { Engine } from './engine/engine.ts';
 import { buildStepStartCheck, supplyChainConfigOf } from './supplychain/build-step-start-check.ts';
 import { startAlertIntake } from './intake/start-alert-intake.ts';
@@ -105,7 +107,13 @@ async function main(): Promise<void> {
     },
     logger,
   );
+  // One list and watch per resource for the whole replica: the engine, the alert intake and
+  // the UI all read runs, and each change is sent, decoded and cached once, not three times.
+  const informers = new SharedInformers(poolConnections(cluster.kc), (error) => {
+    logger.warn({ err: error }, 'informer error; restarting it');
+  });
   const engine = new Engine({
+    informers,
     kc: cluster.kc,
     logger,
     metrics,
@@ -123,6 +131,7 @@ async function main(): Promise<void> {
   });
   await engine.start();
   const alertIntake = startAlertIntake({
+    informers,
     kc: cluster.kc,
     logger,
     metrics,
@@ -143,6 +152,7 @@ async function main(): Promise<void> {
       })
     : undefined;
   const ui = await startUi({
+    informers,
     kc: cluster.kc,
     logger,
     metrics,
@@ -214,8 +224,10 @@ async function main(): Promise<void> {
     server.close(() => {
       // Reconciles in flight finish first; then the Lease goes, so the others take over
       // this replica's runs at once rather than after a lease duration.
-      void alertIntake
+      // The informers stop first: nothing new reaches a component that is stopping.
+      void informers
         .stop()
+        .then(() => alertIntake.stop())
         .then(() => ui.stop())
         .then(() => engine.stop())
         .then(() => supplyChain.close())

@@ -55,6 +55,11 @@ export interface EngineOptions {
   routingNamespace?: string;
   /** `auto` (default) uses Tekton when the API server serves tekton.dev/v1 PipelineRuns. */
   tekton?: 'auto' | 'off';
+  /**
+   * The replica's informers, shared with the alert intake and the UI so each resource is
+   * listed, watched and decoded once (main.ts); their owner stops them. Default: the engine's own.
+   */
+  informers?: SharedInformers;
 }
 
 const key = (object: KubernetesObject): string =>
@@ -88,6 +93,7 @@ async function servesPipelineRuns(gateway: KubeGateway, logger: Logger): Promise
 
 export class Engine {
   private readonly informers: SharedInformers;
+  private readonly ownsInformers: boolean;
   private readonly runQueue: WorkQueue;
   private readonly actionQueue: WorkQueue;
   private synced = false;
@@ -106,7 +112,8 @@ export class Engine {
     const onError = (error: unknown): void => {
       logger.warn({ err: error }, 'informer error; restarting it');
     };
-    this.informers = new SharedInformers(kc, onError);
+    this.informers = options.informers ?? new SharedInformers(kc, onError);
+    this.ownsInformers = options.informers === undefined;
     const listCustom = (plural: string, labelSelector?: string) => () =>
       gateway.customObjects.listClusterCustomObject({
         group: GROUP,
@@ -281,7 +288,7 @@ export class Engine {
   }
 
   async stop(): Promise<void> {
-    await this.informers.stop();
+    if (this.ownsInformers) await this.informers.stop();
     await Promise.all([this.runQueue.close(), this.actionQueue.close()]);
   }
 

@@ -13,7 +13,6 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../api/group.ts';
-import { TEMPLATE_LABEL } from '../api/labels.ts';
 import { createEventRecorder, coreEventSink } from '../kube/event-recorder.ts';
 import { poolConnections } from '../kube/pool-connections.ts';
 import { SharedInformers } from '../kube/shared-informers.ts';
@@ -36,6 +35,8 @@ export interface StartAlertIntakeOptions {
   occurrenceWriteIntervalMs?: number;
   /** Replaces the client-node calls (tests). */
   api?: IntakeApi;
+  /** The replica's informers, shared with the engine and the UI (main.ts stops them). */
+  informers?: SharedInformers;
 }
 
 export interface RunningAlertIntake {
@@ -53,20 +54,21 @@ export function startAlertIntake(options: StartAlertIntakeOptions): RunningAlert
   const kc = poolConnections(options.kc);
   const now = options.now ?? (() => new Date());
   const api = options.api ?? createIntakeApi(kc);
-  const informers = new SharedInformers(kc, (error) => {
-    logger.warn({ err: error }, 'intake informer error; restarting it');
-  });
+  const informers =
+    options.informers ??
+    new SharedInformers(kc, (error) => {
+      logger.warn({ err: error }, 'intake informer error; restarting it');
+    });
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const events = createEventRecorder(coreEventSink(core), 'kubernaut-dispatcher', (error) => {
     logger.debug({ err: error }, 'event not recorded');
   });
-  const list = (plural: string, labelSelector?: string) => () =>
+  const list = (plural: string) => () =>
     custom.listClusterCustomObject({
       group: GROUP,
       version: VERSION,
       plural,
-      ...(labelSelector ? { labelSelector } : {}),
     }) as Promise<KubernetesListObject<KubernetesObject>>;
   const templates = new TemplateCatalog((object, message) => {
     logger.warn({ template: object.metadata?.name, problem: message }, 'template ignored');
@@ -105,12 +107,11 @@ export function startAlertIntake(options: StartAlertIntakeOptions): RunningAlert
       logger.info({ alert: outcome }, 'run created for an alert');
     },
   });
+  // Every run, not only the intake's (no label selector): the engine and the UI read the same
+  // informer, so the API server sends each change once and it is decoded once. Runs without
+  // the template label are simply in no index.
   informers
-    .informer(
-      `/apis/${GROUP}/${VERSION}/workflowexecutions`,
-      list('workflowexecutions', TEMPLATE_LABEL),
-      TEMPLATE_LABEL,
-    )
+    .informer(`/apis/${GROUP}/${VERSION}/workflowexecutions`, list('workflowexecutions'))
     .subscribe((event, object) => {
       runs.update(event, object);
       if (event === 'delete') {
@@ -131,7 +132,7 @@ export function startAlertIntake(options: StartAlertIntakeOptions): RunningAlert
     },
     async stop() {
       await occurrences.drain();
-      await informers.stop();
+      if (!options.informers) await informers.stop();
     },
   };
 }

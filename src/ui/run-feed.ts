@@ -105,9 +105,14 @@ export interface StartedRunFeed {
 /** Starts the UI's informer on every namespace's runs; the feed is synced after the first list. */
 export function startRunFeed(
   kc: KubeConfig,
-  options: { maxListeners: number; onError?: (error: unknown) => void },
+  options: {
+    maxListeners: number;
+    onError?: (error: unknown) => void;
+    /** The replica's informers, shared with the engine and the intake (their owner stops them). */
+    informers?: SharedInformers;
+  },
 ): StartedRunFeed {
-  const informers = new SharedInformers(kc, options.onError);
+  const informers = options.informers ?? new SharedInformers(kc, options.onError);
   const custom = kc.makeApiClient(CustomObjectsApi);
   // Runs carry no managed-by label when a user applies them: the UI shows every run.
   const source = informers.informer(
@@ -126,5 +131,9 @@ export function startRunFeed(
   const synced = informers.synced().then(() => {
     feed.markSynced();
   });
-  return { feed, synced, stop: () => informers.stop() };
+  return {
+    feed,
+    synced,
+    stop: () => (options.informers ? Promise.resolve() : informers.stop()),
+  };
 }

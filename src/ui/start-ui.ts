@@ -11,6 +11,7 @@ import { SessionSealer } from '../auth/session-seal.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { RunArtifactsReader } from './read-run-artifacts.ts';
+import type { SharedInformers } from '../kube/shared-informers.ts';
 import { startRunFeed, type RunFeed } from './run-feed.ts';
 import { countsByLabel, type CountByLabel } from './summarize-overview.ts';
 
@@ -20,6 +21,8 @@ export interface StartUiOptions {
   metrics: Pick<Metrics, 'alertSuppressions' | 'alertDuplicates'>;
   sessionSecretFile?: string | undefined;
   maxStreams: number;
+  /** The replica's informers, shared with the engine and the intake (main.ts stops them). */
+  informers?: SharedInformers;
 }
 
 export interface RunningUi {
@@ -53,6 +56,7 @@ export async function startUi(options: StartUiOptions): Promise<RunningUi> {
   }
   const started = startRunFeed(options.kc, {
     maxListeners: options.maxStreams,
+    ...(options.informers ? { informers: options.informers } : {}),
     onError: (error) => {
       logger.warn({ err: error }, 'web UI run feed error; retrying');
     },
