@@ -197,7 +197,7 @@ export class Kubelet {
         reason: 'PodInitializing',
       }),
     );
-    const startTime = new Date();
+    const placement = { startTime: new Date(), podIP: this.allocateIp(), hostIP: '127.0.0.1' };
     const deadlineSeconds = pod.spec?.activeDeadlineSeconds;
     if (deadlineSeconds !== undefined) {
       run.deadline = setTimeout(() => {
@@ -255,19 +255,21 @@ export class Kubelet {
         state: 'terminated',
         exit,
       });
-      if (index === 0 || exit.exitCode !== 0) {
+      // Running is reported once the first container has run, unless the pod is over by then:
+      // a container that exits at once goes from Pending to its end in one status write, as
+      // a real kubelet's status manager reports what it finds when it syncs.
+      const over = index === containers.length - 1 || exit.exitCode !== 0;
+      if (index === 0 && !over) {
         await this.patchStatus(pod, {
           phase: 'Running',
-          startTime,
-          podIP: this.allocateIp(),
-          hostIP: '127.0.0.1',
+          ...placement,
           conditions: podConditions(pod, true),
           containerStatuses: statuses,
         });
       }
       if (exit.exitCode !== 0) break;
     }
-    if (!run.stopped) await this.finish(pod, statuses);
+    if (!run.stopped) await this.finish(pod, statuses, undefined, undefined, placement);
   }
 
   private async runOne(
@@ -333,11 +335,15 @@ export class Kubelet {
     statuses: V1ContainerStatus[],
     reason?: string,
     message?: string,
+    placement?: { startTime: Date; podIP: string; hostIP: string },
   ): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
     const run = this.runs.get(uid);
     if (run) clearTimeout(run.deadline);
-    await this.patchStatus(pod, terminalStatus(pod, statuses, reason, message));
+    await this.patchStatus(pod, {
+      ...placement,
+      ...terminalStatus(pod, statuses, reason, message),
+    });
   }
 
   private stopPod(pod: V1Pod, why: string): void {
