@@ -23,8 +23,8 @@ export interface GuardrailInput {
   guardrails: Guardrails | undefined;
   /** Runs of this template on this target. */
   targetRuns: readonly RunFacts[];
-  /** Creation times of this template's runs on any target (for the storm limit). */
-  templateCreationsMs: readonly number[];
+  /** How many of this template's runs, on any target, were created in (afterMs, upToMs]. */
+  templateCreationsBetween: (afterMs: number, upToMs: number) => number;
   paused: boolean;
   nowMs: number;
 }
@@ -70,9 +70,7 @@ export function evaluateGuardrails(input: GuardrailInput): GuardrailDecision {
     };
   }
 
-  const recent = input.templateCreationsMs.filter(
-    (created) => created > nowMs - STORM_WINDOW_MS && created <= nowMs,
-  ).length;
+  const recent = input.templateCreationsBetween(nowMs - STORM_WINDOW_MS, nowMs);
   if (recent >= guardrails.maxNewRunsPerMinute) {
     return {
       action: 'suppress',

@@ -246,7 +246,8 @@ export class AlertIntake {
       const decision = evaluateGuardrails({
         guardrails: template.spec.guardrails,
         targetRuns: this.deps.runs.targetRuns(namespace, templateLabel, targetHash(target)),
-        templateCreationsMs: this.deps.runs.templateCreationsMs(namespace, templateLabel),
+        templateCreationsBetween: (afterMs, upToMs) =>
+          this.deps.runs.templateCreationsBetween(namespace, templateLabel, afterMs, upToMs),
         paused: this.deps.paused(),
         nowMs: this.deps.now().getTime(),
       });

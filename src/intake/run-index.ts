@@ -10,6 +10,7 @@ import type { RunFacts } from '../alerts/guardrails.ts';
 import { ALERT_FINGERPRINT_LABEL, TARGET_HASH_LABEL, TEMPLATE_LABEL } from '../api/labels.ts';
 import type { WorkflowExecution } from '../api/workflow-execution.ts';
 import type { InformerEvent } from '../kube/informer.ts';
+import { SortedTimes } from './sorted-times.ts';
 
 const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
 
@@ -19,6 +20,8 @@ export class RunIndex {
   private readonly byTemplate = new Map<string, Set<string>>();
   private readonly byFingerprint = new Map<string, Set<string>>();
   private readonly createdMs = new Map<string, number>();
+  /** Creation times per `namespace/template`, for the storm limit's windowed count. */
+  private readonly templateTimes = new Map<string, SortedTimes>();
   private readonly now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -53,16 +56,21 @@ export class RunIndex {
   }
 
   /**
-   * Called for every alert (the storm limit), over every run the template ever started: so
-   * the times are parsed once, when a run is indexed, not per alert (that was quadratic).
+   * How many runs of a template were created in (afterMs, upToMs]: the storm limit asks for
+   * every alert, so it is two binary searches, not a scan of every run the template started.
    */
-  templateCreationsMs(namespace: string, template: string): number[] {
-    const times: number[] = [];
-    for (const runKey of this.byTemplate.get(`${namespace}/${template}`) ?? []) {
-      const created = this.createdMs.get(runKey);
-      if (created !== undefined) times.push(created);
-    }
-    return times;
+  templateCreationsBetween(
+    namespace: string,
+    template: string,
+    afterMs: number,
+    upToMs: number,
+  ): number {
+    return this.templateTimes.get(`${namespace}/${template}`)?.countBetween(afterMs, upToMs) ?? 0;
+  }
+
+  /** Every creation time of a template's runs, oldest first (tests and diagnostics). */
+  templateCreationsMs(namespace: string, template: string): readonly number[] {
+    return this.templateTimes.get(`${namespace}/${template}`)?.values() ?? [];
   }
 
   withFingerprint(fingerprint: string): WorkflowExecution[] {
@@ -93,10 +101,17 @@ export class RunIndex {
     this.remove(run);
     const key = keyOf(run.metadata.namespace ?? '', run.metadata.name ?? '');
     this.runs.set(key, run);
-    const created = Date.parse(run.metadata.creationTimestamp ?? '');
+    const parsed = Date.parse(run.metadata.creationTimestamp ?? '');
     // Remembered before the API's copy arrives: created just now.
-    this.createdMs.set(key, Number.isFinite(created) ? created : this.now());
+    const created = Number.isFinite(parsed) ? parsed : this.now();
+    this.createdMs.set(key, created);
     for (const [index, indexKey] of this.indexKeys(run)) add(index, indexKey, key);
+    const template = this.templateKeyOf(run);
+    if (template !== undefined) {
+      let times = this.templateTimes.get(template);
+      if (!times) this.templateTimes.set(template, (times = new SortedTimes()));
+      times.add(created);
+    }
   }
 
   private remove(run: WorkflowExecution): void {
@@ -104,12 +119,24 @@ export class RunIndex {
     const previous = this.runs.get(key);
     if (!previous) return;
     this.runs.delete(key);
+    const template = this.templateKeyOf(previous);
+    const created = this.createdMs.get(key);
+    if (template !== undefined && created !== undefined) {
+      const times = this.templateTimes.get(template);
+      times?.delete(created);
+      if (times?.size === 0) this.templateTimes.delete(template);
+    }
     this.createdMs.delete(key);
     for (const [index, indexKey] of this.indexKeys(previous)) {
       const set = index.get(indexKey);
       set?.delete(key);
       if (set?.size === 0) index.delete(indexKey);
     }
+  }
+
+  private templateKeyOf(run: WorkflowExecution): string | undefined {
+    const template = run.metadata.labels?.[TEMPLATE_LABEL];
+    return template === undefined ? undefined : `${run.metadata.namespace ?? ''}/${template}`;
   }
 
   private indexKeys(run: WorkflowExecution): [Map<string, Set<string>>, string][] {

@@ -24,13 +24,18 @@ const run = (
 });
 
 function decide(
-  overrides: Partial<GuardrailInput> & { rails?: Record<string, unknown> },
+  overrides: Partial<Omit<GuardrailInput, 'templateCreationsBetween'>> & {
+    rails?: Record<string, unknown>;
+    /** The template's runs' creation times, counted the way the run index counts them. */
+    templateCreationsMs?: number[];
+  },
 ): GuardrailDecision {
-  const { rails, ...rest } = overrides;
+  const { rails, templateCreationsMs = [], ...rest } = overrides;
   return evaluateGuardrails({
     guardrails: rails ? guardrailsSchema.parse(rails) : undefined,
     targetRuns: [],
-    templateCreationsMs: [],
+    templateCreationsBetween: (afterMs, upToMs) =>
+      templateCreationsMs.filter((created) => created > afterMs && created <= upToMs).length,
     paused: false,
     nowMs: NOW,
     ...rest,

@@ -36,9 +36,27 @@ describe('RunIndex creation times (the storm limit reads them per alert)', () =>
     const index = new RunIndex(() => 0);
     index.update('add', asObject(run('a', '1970-01-01T00:00:01.000Z')));
     index.update('add', asObject(run('b', '1970-01-01T00:00:03.000Z')));
-    assert.deepEqual(index.templateCreationsMs('default', 'crash').sort(), [1_000, 3_000]);
+    assert.deepEqual(index.templateCreationsMs('default', 'crash'), [1_000, 3_000]);
     index.update('delete', asObject(run('a', '1970-01-01T00:00:01.000Z')));
     assert.deepEqual(index.templateCreationsMs('default', 'crash'), [3_000]);
     assert.deepEqual(index.templateCreationsMs('default', 'other'), []);
+  });
+
+  it('counts a template’s runs in a window, ends included as the storm limit reads them', () => {
+    const index = new RunIndex(() => 0);
+    for (const [name, second] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 2],
+      ['d', 5],
+    ] as const) {
+      index.update('add', asObject(run(name, `1970-01-01T00:00:0${String(second)}.000Z`)));
+    }
+    assert.equal(index.templateCreationsBetween('default', 'crash', 1_000, 2_000), 2);
+    assert.equal(index.templateCreationsBetween('default', 'crash', 0, 5_000), 4);
+    assert.equal(index.templateCreationsBetween('default', 'crash', 2_000, 4_999), 0);
+    assert.equal(index.templateCreationsBetween('default', 'other', 0, 5_000), 0);
+    index.update('delete', asObject(run('b', '1970-01-01T00:00:02.000Z')));
+    assert.equal(index.templateCreationsBetween('default', 'crash', 1_000, 2_000), 1);
   });
 });
