@@ -5,13 +5,9 @@
  * 410 Gone, and it retries lists and watches that fail with capped, jittered backoff instead
  * of stopping, so a cache never dies while the API server is flaky.
  */
-import {
-  Watch,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { statusCodeOf } from './errors.ts';
+import { RequestWatch } from './request-watch.ts';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
 
@@ -59,7 +55,7 @@ export function startInformer<T extends KubernetesObject>(
   options: InformerOptions<T>,
 ): InformerHandle<T> {
   const store = new Store<T>();
-  const watch = new Watch(options.kc);
+  const watch = new RequestWatch(options.kc);
   let stopped = false;
   let synced = false;
   let resourceVersion = '';

@@ -3,10 +3,12 @@
  * Agent for every request whenever the cluster has TLS options (a CA: every real cluster),
  * so each API call opens a new TLS connection: about 3 ms and a handshake's CPU per call,
  * measured against the embedded API server. This memoizes the dispatcher per cluster and
- * user, which is what client-go's transport cache does.
+ * user, which is what client-go's transport cache does. The API clients it makes send
+ * through `UndiciRequestTransport` rather than fetch (see there why).
  */
 import { createHash } from 'node:crypto';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { createConfiguration, ServerConfiguration, type KubeConfig } from '@kubernetes/client-node';
+import { UndiciRequestTransport } from './request-transport.ts';
 
 type CreateDispatcher = (cluster: unknown, agentOptions: Record<string, unknown>) => unknown;
 
@@ -23,6 +25,21 @@ export function poolConnections(kc: KubeConfig): KubeConfig {
     const key = dispatcherKey(cluster, agentOptions);
     if (!cache.has(key)) cache.set(key, original(cluster, agentOptions));
     return cache.get(key);
+  };
+  const httpApi = new UndiciRequestTransport();
+  // client-node's own makeApiClient, with the transport swapped.
+  kc.makeApiClient = <T>(
+    apiClientType: new (config: ReturnType<typeof createConfiguration>) => T,
+  ): T => {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('No active cluster!');
+    return new apiClientType(
+      createConfiguration({
+        baseServer: new ServerConfiguration(cluster.server, {}),
+        authMethods: { default: kc },
+        httpApi,
+      }),
+    );
   };
   return kc;
 }
