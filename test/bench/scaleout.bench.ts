@@ -6,7 +6,7 @@
  * replica's share of the Jobs; (c) takeover: a replica killed with SIGKILL, time until the
  * others have taken its runs over (lease 4 s).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
@@ -19,6 +19,7 @@ import { startRoundRobinProxy } from '../fixtures/round-robin-proxy.ts';
 import { submitRun } from '../fixtures/submit-run.ts';
 import { waitForRuns } from '../fixtures/wait-for-runs.ts';
 import type { BenchRow } from './harness.ts';
+import { writeAlertmanagerCredentials } from '../fixtures/alertmanager-credentials.ts';
 
 const TOKEN = 'scaleout-bench-token-0123456789';
 const DIGEST = `sha256:${'b'.repeat(64)}`;
@@ -44,13 +45,7 @@ async function setUp(dir: string): Promise<{ cluster: ClusterProcess; credential
   const cluster = await startClusterProcess(join(dir, 'cluster'), {
     catalog: { [DIGEST]: ['/bin/sh', '-c', 'echo "{}"'] },
   });
-  const tokenFile = join(dir, 'token');
-  await writeFile(tokenFile, TOKEN, { mode: 0o600 });
-  const credentials = join(dir, 'credentials.yaml');
-  await writeFile(
-    credentials,
-    `tokens:\n  - { name: alertmanager, scopes: [alerts], tokenFile: ${tokenFile} }\n`,
-  );
+  const credentials = await writeAlertmanagerCredentials(dir, TOKEN);
   await cluster.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
     ...GROUP,
     plural: 'remediationtemplates',

@@ -7,7 +7,7 @@
  * the API server), and the dead replica's runs moved within a lease duration + 2 s.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,6 +28,7 @@ import { startClusterProcess, type ClusterProcess } from '../fixtures/cluster-pr
 import { startDispatcherProcess, type DispatcherProcess } from '../fixtures/dispatcher-process.ts';
 import { freePort } from '../fixtures/free-port.ts';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../fixtures/round-robin-proxy.ts';
+import { writeAlertmanagerCredentials } from '../fixtures/alertmanager-credentials.ts';
 
 const TARGETS = Number(process.env.CHAOS_TARGETS ?? 200);
 const ALERTS_PER_TARGET = 5;
@@ -125,13 +126,7 @@ describe(
           ],
         },
       });
-      const tokenFile = join(dir, 'alertmanager-token');
-      await writeFile(tokenFile, TOKEN, { mode: 0o600 });
-      credentialsFile = join(dir, 'credentials.yaml');
-      await writeFile(
-        credentialsFile,
-        `tokens:\n  - { name: alertmanager, scopes: [alerts], tokenFile: ${tokenFile} }\n`,
-      );
+      credentialsFile = await writeAlertmanagerCredentials(dir, TOKEN);
       const api = cluster.kc.makeApiClient(CustomObjectsApi);
       await retryOnError(() =>
         api.createNamespacedCustomObject({

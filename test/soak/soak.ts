@@ -5,7 +5,7 @@
  * event-loop lag, open handles. A leak shows as growth after warm-up while the work is
  * steady.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,6 +19,7 @@ import { webhookBody } from '../fixtures/alert-templates.ts';
 import { startClusterProcess } from '../fixtures/cluster-process.ts';
 import { startDispatcherProcess } from '../fixtures/dispatcher-process.ts';
 import { freePort } from '../fixtures/free-port.ts';
+import { writeAlertmanagerCredentials } from '../fixtures/alertmanager-credentials.ts';
 
 const TOKEN = 'soak-alertmanager-token-0123456789';
 const DIGEST = `sha256:${'d'.repeat(64)}`;
@@ -53,13 +54,7 @@ export async function runSoak(options: {
   const cluster = await startClusterProcess(join(dir, 'cluster'), {
     catalog: { [DIGEST]: ['/bin/sh', '-c', 'echo "{}"'] },
   });
-  const tokenFile = join(dir, 'token');
-  await writeFile(tokenFile, TOKEN, { mode: 0o600 });
-  const credentialsFile = join(dir, 'credentials.yaml');
-  await writeFile(
-    credentialsFile,
-    `tokens:\n  - { name: alertmanager, scopes: [alerts], tokenFile: ${tokenFile} }\n`,
-  );
+  const credentialsFile = await writeAlertmanagerCredentials(dir, TOKEN);
   const api = cluster.kc.makeApiClient(CustomObjectsApi);
   await api.createNamespacedCustomObject({
     ...GROUP,
