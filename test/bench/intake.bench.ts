@@ -98,13 +98,16 @@ export async function benchIntake(): Promise<BenchRow[]> {
     };
     const hot = await benchHotDuplicates(post, dispatcher, stateDir);
     const cpuBefore = await cpuSecondsOf(dispatcher.pid);
+    const clusterCpuBefore = await cpuSecondsOf(cluster.pid);
     const { row: created, runs } = await benchNewAlerts(post);
     // The replica's engine finishes (b)'s dry runs before (c) measures it.
     const drained = performance.now();
     await waitForRuns(cluster.kc, runs, 300_000);
     const drainSeconds = (performance.now() - drained) / 1000;
     const cpuPerRunMs = (((await cpuSecondsOf(dispatcher.pid)) - cpuBefore) / runs.length) * 1000;
-    created.notes = `${created.notes ?? ''}; the engine finished them ${drainSeconds.toFixed(1)} s after the last answer; dispatcher CPU ${cpuPerRunMs.toFixed(2)} ms per run, intake and engine`;
+    const clusterCpuPerRunMs =
+      (((await cpuSecondsOf(cluster.pid)) - clusterCpuBefore) / runs.length) * 1000;
+    created.notes = `${created.notes ?? ''}; the engine finished them ${drainSeconds.toFixed(1)} s after the last answer; dispatcher CPU ${cpuPerRunMs.toFixed(2)} ms per run, intake and engine (the local cluster's process ${clusterCpuPerRunMs.toFixed(2)} ms)`;
     created.cpuPerRunMs = cpuPerRunMs;
     return [hot, created, await benchToFirstJob(post, cluster.kc)];
   } finally {
