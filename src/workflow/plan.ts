@@ -72,7 +72,7 @@ class Planner {
   plan(): Plan {
     if (this.status.phase && TERMINAL_RUN_PHASES.has(this.status.phase)) {
       const claimName = this.status.workspace?.claimName;
-      const effects = tidyFinishedRun(this.runName(), this.observed, claimName);
+      const effects = tidyFinishedRun(this.runName(), this.observed, claimName, this.steps);
       return { status: { ...this.status, steps: this.steps }, effects };
     }
     if (!this.validate()) return this.result();

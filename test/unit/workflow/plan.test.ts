@@ -286,6 +286,30 @@ describe('plan: cancellation', () => {
   });
 });
 
+describe('plan: a finished run and a cache that is behind', () => {
+  it('never deletes an attempt the run recorded as succeeded, however stale the cache', () => {
+    const sim = new Simulator(makeRun([step('a')]));
+    sim.step();
+    sim.complete('run-1-a-1', 'Succeeded');
+    sim.step();
+    assert.equal(sim.run.status?.phase, 'Succeeded');
+    // A replica that just took the run over still sees the attempt running.
+    sim.children.set('run-1-a-1', {
+      step: 'a',
+      attempt: 1,
+      name: 'run-1-a-1',
+      phase: 'Running',
+      inputs: {},
+    });
+    const result = sim.step();
+    assert.deepEqual(
+      result.effects.filter((effect) => effect.type === 'deleteAttempt'),
+      [],
+    );
+    assert.deepEqual(sim.deleted, []);
+  });
+});
+
 describe('plan: approval and dry run', () => {
   it('waits in AwaitingApproval until approved', () => {
     const run = makeRun([step('a')], { approval: { required: true } });
