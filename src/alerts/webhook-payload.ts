@@ -43,8 +43,14 @@ const alertSchema = z.looseObject({
     error: 'at least one label pair is required',
   }),
   annotations: labelMap.optional(),
-  startsAt: z.string().refine((text) => parseTimestamp(text) !== undefined, {
-    error: 'must be an RFC 3339 timestamp',
+  // Parsed once, here: the milliseconds are what the intake keeps.
+  startsAt: z.string().transform((text, context) => {
+    const ms = parseTimestamp(text);
+    if (ms === undefined) {
+      context.addIssue({ code: 'custom', message: 'must be an RFC 3339 timestamp' });
+      return z.NEVER;
+    }
+    return ms;
   }),
   endsAt: z.string().optional(),
   generatorURL: z.string().optional(),
@@ -91,8 +97,14 @@ function parseAlert(raw: unknown, index: number, now: Date): AlertEntry {
   if (!parsed.success) {
     return { ok: false, reason: describeIssue(parsed.error, `alerts[${String(index)}]`, raw) };
   }
-  const { labels, annotations, startsAt, endsAt, generatorURL, fingerprint } = parsed.data;
-  const startsAtMs = parseTimestamp(startsAt) ?? 0;
+  const {
+    labels,
+    annotations,
+    startsAt: startsAtMs,
+    endsAt,
+    generatorURL,
+    fingerprint,
+  } = parsed.data;
   return {
     ok: true,
     alert: {

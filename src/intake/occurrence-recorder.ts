@@ -20,7 +20,8 @@ export interface OccurrenceApi {
 
 interface Pending {
   count: number;
-  lastSeenAt: string;
+  /** Milliseconds: a storm of repeats formats a timestamp once per write, not per repeat. */
+  lastSeenMs: number;
 }
 
 const MAX_CONFLICTS = 5;
@@ -54,11 +55,11 @@ export class OccurrenceRecorder {
   record(namespace: string, name: string, seenAt: Date): void {
     const key = `${namespace}/${name}`;
     const entry = this.pending.get(key);
-    const iso = seenAt.toISOString();
+    const seenMs = seenAt.getTime();
     if (entry) {
       entry.count++;
-      if (iso > entry.lastSeenAt) entry.lastSeenAt = iso;
-    } else this.pending.set(key, { count: 1, lastSeenAt: iso });
+      if (seenMs > entry.lastSeenMs) entry.lastSeenMs = seenMs;
+    } else this.pending.set(key, { count: 1, lastSeenMs: seenMs });
     if (!this.writing.has(key)) void this.flush(key, namespace, name);
   }
 
@@ -129,10 +130,9 @@ export class OccurrenceRecorder {
       const status = run.status ?? { steps: [], conditions: [] };
       // The notification that created the run is its first occurrence.
       const occurrences = (status.occurrences ?? 1) + entry.count;
+      const seenAt = new Date(entry.lastSeenMs).toISOString();
       const lastSeenAt =
-        status.lastSeenAt && status.lastSeenAt > entry.lastSeenAt
-          ? status.lastSeenAt
-          : entry.lastSeenAt;
+        status.lastSeenAt && status.lastSeenAt > seenAt ? status.lastSeenAt : seenAt;
       try {
         await this.api.replaceRunStatus({ ...run, status: { ...status, occurrences, lastSeenAt } });
         return;
