@@ -11,7 +11,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActionExecution } from '../../src/api/action-execution.ts';
 import { ContractLoader } from '../../src/supplychain/contract/contract-loader.ts';
 import { RegistryClient } from '../../src/supplychain/oci/registry-client.ts';
 import { loadPolicyFile } from '../../src/supplychain/policy/load-policy.ts';
@@ -28,6 +27,7 @@ import { cosignStatement } from '../../wrangler-free-local/signing/sign-image.ts
 import { pushBundleReferrer, signDsseBundle } from '../fixtures/cosign-signing.ts';
 import { dockerRegistryMissing, startDockerRegistry } from '../fixtures/docker-registry.ts';
 import { CONTRACT_YAML, RegistryPusher, buildActionImage } from '../fixtures/oci-image.ts';
+import { scaleAttempt } from '../fixtures/scale-attempt.ts';
 import { percentiles, type BenchRow } from './harness.ts';
 
 const COLD_IMAGES = 150;
@@ -76,22 +76,6 @@ async function pushSignedImages(
   return images;
 }
 
-function actionOf(image: string): ActionExecution {
-  return {
-    apiVersion: 'kubernaut.ai/v1alpha1',
-    kind: 'ActionExecution',
-    metadata: { name: 'bench', namespace: 'default' },
-    spec: {
-      workflowRef: { name: 'bench' },
-      step: 'scale',
-      attempt: 1,
-      actionType: 'bench/scale',
-      image,
-      inputs: INPUTS,
-    },
-  };
-}
-
 async function timeEach(
   images: readonly string[],
   run: (image: string) => Promise<unknown>,
@@ -124,7 +108,7 @@ function newCheck(policyFile: string, client: RegistryClient) {
   const contracts = new ContractLoader({ client });
   const check = createSupplyChainCheck({ verifier, contracts, logger: { warn: () => undefined } });
   return async (image: string) => {
-    const result = await check.check(actionOf(image));
+    const result = await check.check(scaleAttempt(image, INPUTS));
     if (!result.ok) throw new Error(`${image}: ${result.reason}: ${result.message}`);
     return result;
   };

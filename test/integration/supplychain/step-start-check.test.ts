@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
-import type { ActionExecution } from '../../../src/api/action-execution.ts';
 import type { StepStartResult } from '../../../src/backends/jobs/step-start-check.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import {
@@ -26,6 +25,7 @@ import {
   type LocalSigningKey,
 } from '../../../wrangler-free-local/signing/local-signing-key.ts';
 import { cosignStatement } from '../../../wrangler-free-local/signing/sign-image.ts';
+import { scaleAttempt } from '../../fixtures/scale-attempt.ts';
 import { pushBundleReferrer, signDsseBundle } from '../../fixtures/cosign-signing.ts';
 import {
   dockerRegistryMissing,
@@ -42,22 +42,6 @@ import {
 
 const missing = dockerRegistryMissing();
 const REPOSITORY = 'kubernaut/actions/test/scale';
-
-function actionOf(image: string, inputs: Record<string, unknown>): ActionExecution {
-  return {
-    apiVersion: 'kubernaut.ai/v1alpha1',
-    kind: 'ActionExecution',
-    metadata: { name: 'run-scale-1', namespace: 'default' },
-    spec: {
-      workflowRef: { name: 'run' },
-      step: 'scale',
-      attempt: 1,
-      actionType: 'x/y',
-      image,
-      inputs,
-    },
-  };
-}
 
 const INPUTS = { namespace: 'default', deployment: 'web' };
 
@@ -125,7 +109,7 @@ describe('the step-start check built from the configuration', { skip: missing },
   const check = async (overrides: Partial<SupplyChainConfig>, image: string) => {
     const parts = await buildStepStartCheck({ ...config, ...overrides }, createLogger('silent'));
     try {
-      return await parts.check.check(actionOf(image, INPUTS)).catch((error: unknown) => error);
+      return await parts.check.check(scaleAttempt(image, INPUTS)).catch((error: unknown) => error);
     } finally {
       await parts.close();
     }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ActionContract } from '../../../src/api/action-contract.ts';
 import type { ActionExecution } from '../../../src/api/action-execution.ts';
+import { scaleAttempt } from '../../fixtures/scale-attempt.ts';
 import { RegistryError } from '../../../src/supplychain/oci/registry-error.ts';
 import {
   createSupplyChainCheck,
@@ -20,21 +21,7 @@ const contract: ActionContract = {
   spec: { inputs: [], outputs: [], permissions: [] },
 };
 
-function action(image = IMAGE): ActionExecution {
-  return {
-    apiVersion: 'kubernaut.ai/v1alpha1',
-    kind: 'ActionExecution',
-    metadata: { name: 'run-scale-1', namespace: 'default' },
-    spec: {
-      workflowRef: { name: 'run' },
-      step: 'scale',
-      attempt: 1,
-      actionType: 'scale',
-      image,
-      inputs: { replicas: 2 },
-    },
-  };
-}
+const action = (image = IMAGE): ActionExecution => scaleAttempt(image, { replicas: 2 });
 
 function verified(overrides: Partial<ImageVerification> = {}): ImageVerification {
   return {
