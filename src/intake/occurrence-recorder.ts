@@ -29,6 +29,11 @@ const MAX_CONFLICTS = 5;
 export interface OccurrenceRecorderOptions {
   /** The least time between two writes to one run; 0 writes as soon as the last one ended. */
   minIntervalMs?: number;
+  /**
+   * The run as the informer last saw it. The first write starts from it, as client-go's
+   * retry-on-conflict does: a stale copy costs one 409 and a read, a fresh one saves the read.
+   */
+  cachedRun?: (namespace: string, name: string) => WorkflowExecution | undefined;
 }
 
 export class OccurrenceRecorder {
@@ -40,6 +45,7 @@ export class OccurrenceRecorder {
   private readonly api: OccurrenceApi;
   private readonly onError: (error: unknown, run: string) => void;
   private readonly minIntervalMs: number;
+  private readonly cachedRun: OccurrenceRecorderOptions['cachedRun'];
   private writesInFlight = 0;
 
   constructor(
@@ -50,6 +56,7 @@ export class OccurrenceRecorder {
     this.api = api;
     this.onError = onError;
     this.minIntervalMs = options.minIntervalMs ?? 1_000;
+    this.cachedRun = options.cachedRun;
   }
 
   record(namespace: string, name: string, seenAt: Date): void {
@@ -122,10 +129,13 @@ export class OccurrenceRecorder {
 
   private async write(namespace: string, name: string, entry: Pending): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const run = await this.api.getRun(namespace, name).catch((error: unknown) => {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      });
+      const cached = attempt === 1 ? this.cachedRun?.(namespace, name) : undefined;
+      const run =
+        cached ??
+        (await this.api.getRun(namespace, name).catch((error: unknown) => {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }));
       if (!run) return; // deleted meanwhile: nothing to count on
       const status = run.status ?? { steps: [], conditions: [] };
       // The notification that created the run is its first occurrence.

@@ -88,7 +88,10 @@ export function startAlertIntake(options: StartAlertIntakeOptions): RunningAlert
     (error, run) => {
       logger.warn({ err: error, run }, 'occurrence count not written');
     },
-    { minIntervalMs: options.occurrenceWriteIntervalMs ?? 1_000 },
+    {
+      minIntervalMs: options.occurrenceWriteIntervalMs ?? 1_000,
+      cachedRun: (namespace, name) => runs.get(namespace, name),
+    },
   );
   const intake = new AlertIntake({
     templates,

@@ -3,8 +3,15 @@ import { describe, it } from 'node:test';
 import type { WorkflowExecution } from '../../../src/api/workflow-execution.ts';
 import { OccurrenceRecorder, type OccurrenceApi } from '../../../src/intake/occurrence-recorder.ts';
 
-/** One run in memory; counts the status writes it takes. */
-function memoryApi(): OccurrenceApi & { writes: WorkflowExecution[] } {
+/**
+ * One run in memory, with the API server's optimistic concurrency: a write must carry the
+ * current resourceVersion (else 409) and moves it on. Counts the reads and the writes.
+ */
+function memoryApi(): OccurrenceApi & {
+  writes: WorkflowExecution[];
+  reads: number;
+  current(): WorkflowExecution;
+} {
   let run = {
     apiVersion: 'kubernaut.ai/v1alpha1',
     kind: 'WorkflowExecution',
@@ -12,15 +19,25 @@ function memoryApi(): OccurrenceApi & { writes: WorkflowExecution[] } {
     spec: {},
   } as unknown as WorkflowExecution;
   const writes: WorkflowExecution[] = [];
-  return {
+  const api = {
     writes,
-    getRun: () => Promise.resolve(structuredClone(run)),
-    replaceRunStatus: (next) => {
+    reads: 0,
+    current: () => structuredClone(run),
+    getRun: () => {
+      api.reads++;
+      return Promise.resolve(structuredClone(run));
+    },
+    replaceRunStatus: (next: WorkflowExecution) => {
+      if (next.metadata.resourceVersion !== run.metadata.resourceVersion) {
+        return Promise.reject(Object.assign(new Error('Conflict'), { code: 409 }));
+      }
       writes.push(next);
-      run = structuredClone(next);
+      const version = String(Number(run.metadata.resourceVersion) + 1);
+      run = structuredClone({ ...next, metadata: { ...next.metadata, resourceVersion: version } });
       return Promise.resolve(next);
     },
   };
+  return api;
 }
 
 const SEEN = new Date('2026-11-27T10:00:00Z');
@@ -52,6 +69,34 @@ describe('OccurrenceRecorder', () => {
       api.writes[1]?.status?.lastSeenAt,
       new Date(SEEN.getTime() + 500_000).toISOString(),
     );
+  });
+
+  it('writes from the cached run without a read; a stale copy costs one 409 and a read', async () => {
+    const api = memoryApi();
+    let cache = api.current();
+    const recorder = new OccurrenceRecorder(api, failOnError, {
+      minIntervalMs: 0,
+      cachedRun: () => cache,
+    });
+    recorder.record('default', 'hot', SEEN);
+    await recorder.idle();
+    assert.equal(api.reads, 0, 'a fresh cache saves the read');
+    assert.equal(api.writes.length, 1);
+
+    // The cache still holds the copy from before that write: its resourceVersion is stale.
+    recorder.record('default', 'hot', SEEN);
+    await recorder.idle();
+    assert.equal(api.reads, 1);
+    assert.deepEqual(
+      api.writes.map((run) => run.status?.occurrences),
+      [2, 3],
+      'the count built on the fresh read, not on the stale copy',
+    );
+    cache = api.current();
+    recorder.record('default', 'hot', SEEN);
+    await recorder.idle();
+    assert.equal(api.reads, 1);
+    assert.equal(api.current().status?.occurrences, 4);
   });
 
   it('with no interval, writes again as soon as the last write ends', async () => {
