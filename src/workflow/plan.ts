@@ -90,10 +90,7 @@ class Planner {
       }
       return this.awaitApproval();
     }
-    if (!this.status.startedAt) {
-      this.status.startedAt = this.nowIso;
-      this.event('Normal', 'RunStarted', `started ${this.steps.length} step(s)`);
-    }
+    this.markStarted();
     this.status.phase = 'Running';
     this.run.spec.steps.forEach((spec, index) => {
       this.syncStep(spec, this.steps[index]);
@@ -269,6 +266,15 @@ class Planner {
       'StepFailed',
       `step ${failed.name} failed (${reason}): ${failed.message ?? ''}`,
     );
+  }
+
+  private markStarted(): void {
+    if (this.status.startedAt) return;
+    this.status.startedAt = this.nowIso;
+    // A dry run starts no step: its one Event is the RunSucceeded that says so.
+    if (!this.run.spec.dryRun) {
+      this.event('Normal', 'RunStarted', `started ${this.steps.length} step(s)`);
+    }
   }
 
   private finishDryRun(): Plan {

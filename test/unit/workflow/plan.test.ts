@@ -382,6 +382,8 @@ describe('plan: approval and dry run', () => {
       sim.run.status?.steps.map((status) => status.reason),
       ['DryRun', 'DryRun'],
     );
+    // Nothing started, so no RunStarted: one Event tells the whole story.
+    assert.deepEqual(sim.events, ['RunSucceeded']);
   });
 });
 
