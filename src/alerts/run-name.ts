@@ -5,7 +5,7 @@
  * notification, from any replica or any Alertmanager, maps to the same name, so creating it
  * again answers AlreadyExists: the API server is the dedup authority (invariant 2).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { DNS1123_LABEL_MAX } from '../api/primitives.ts';
 
 const HASH_LENGTH = 12;
@@ -16,17 +16,17 @@ export function alertRunName(
   target: string,
   startsAt: string,
 ): string {
-  const hash = createHash('sha256')
-    .update(`${templateKey}\n${target}\n${startsAt}`)
-    .digest('hex')
-    .slice(0, HASH_LENGTH);
+  const digest = hash('sha256', `${templateKey}\n${target}\n${startsAt}`, 'hex').slice(
+    0,
+    HASH_LENGTH,
+  );
   // A DNS label, not just a subdomain: child names (`<run>-<step>-<attempt>`) build on it.
   const room = DNS1123_LABEL_MAX - HASH_LENGTH - 1;
   const prefix = templateName.replaceAll('.', '-').slice(0, room).replace(/-+$/, '');
-  return prefix ? `${prefix}-${hash}` : `run-${hash}`;
+  return prefix ? `${prefix}-${digest}` : `run-${digest}`;
 }
 
 /** A label-safe stand-in for a target (label values hold no slashes). */
 export function targetHash(target: string): string {
-  return createHash('sha256').update(target).digest('hex').slice(0, 20);
+  return hash('sha256', target, 'hex').slice(0, 20);
 }

@@ -31,26 +31,28 @@ const labelMap = z.preprocess(
  * Around the alerts Alertmanager sends version, status, groupKey, groupLabels, commonLabels,
  * commonAnnotations, externalURL, truncatedAlerts and more; the intake uses none of them but
  * the receiver, so none of them can fail a notification (a retry would not fix it anyway).
+ * Unknown fields are tolerated and dropped (zod's default strip): nothing downstream reads
+ * them, and copying them cost more than checking the fields the intake does read.
  */
-const envelopeSchema = z.looseObject({
+const envelopeSchema = z.object({
   receiver: z.string().optional().catch(undefined),
   alerts: z.array(z.unknown()).min(1, 'must hold at least one alert'),
 });
 
-const alertSchema = z.looseObject({
+const alertSchema = z.object({
   status: z.enum(['firing', 'resolved']).optional(),
   labels: labelMap.refine((labels) => Object.keys(labels).length > 0, {
     error: 'at least one label pair is required',
   }),
   annotations: labelMap.optional(),
-  // Parsed once, here: the milliseconds are what the intake keeps.
+  // Parsed once, here, into the form the intake keeps.
   startsAt: z.string().transform((text, context) => {
-    const ms = parseTimestamp(text);
-    if (ms === undefined) {
+    const normalized = normalizeTimestamp(text);
+    if (normalized === undefined) {
       context.addIssue({ code: 'custom', message: 'must be an RFC 3339 timestamp' });
       return z.NEVER;
     }
-    return ms;
+    return normalized;
   }),
   endsAt: z.string().optional(),
   generatorURL: z.string().optional(),
@@ -97,14 +99,7 @@ function parseAlert(raw: unknown, index: number, now: Date): AlertEntry {
   if (!parsed.success) {
     return { ok: false, reason: describeIssue(parsed.error, `alerts[${String(index)}]`, raw) };
   }
-  const {
-    labels,
-    annotations,
-    startsAt: startsAtMs,
-    endsAt,
-    generatorURL,
-    fingerprint,
-  } = parsed.data;
+  const { labels, annotations, startsAt, endsAt, generatorURL, fingerprint } = parsed.data;
   return {
     ok: true,
     alert: {
@@ -112,7 +107,7 @@ function parseAlert(raw: unknown, index: number, now: Date): AlertEntry {
       fingerprint: fingerprint && fingerprint.length > 0 ? fingerprint : fingerprintOf(labels),
       labels,
       annotations: annotations ?? {},
-      startsAt: new Date(startsAtMs).toISOString(),
+      startsAt,
       ...(endsAt === undefined ? {} : { endsAt }),
       ...(generatorURL === undefined ? {} : { generatorURL }),
     },
@@ -130,6 +125,23 @@ function statusFromEndsAt(endsAt: string | undefined, now: Date): 'firing' | 're
 const ZERO_TIME_MS = Date.UTC(1, 0, 1) + 1;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** JavaScript's own ISO form (UTC, milliseconds), which is what the intake keeps. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * RFC 3339 in UTC with milliseconds, or undefined. A timestamp already in that form is kept
+ * as it is, which saves formatting it again for every alert of every repeat; Date.parse
+ * checks its month, minute and second. A day past the 28th or hour 24 takes the long way:
+ * Date.parse rolls 02-30 and T24:00 over into the next month or day, and the name of the
+ * run must come from the instant, not the spelling.
+ */
+export function normalizeTimestamp(text: string): string | undefined {
+  const canonical = CANONICAL.test(text) && text.slice(8, 10) <= '28' && text.slice(11, 13) <= '23';
+  if (canonical) return Number.isFinite(Date.parse(text)) ? text : undefined;
+  const ms = parseTimestamp(text);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
 
 /** Milliseconds since the epoch, or undefined; Go prints up to nanoseconds, JS keeps ms. */
 export function parseTimestamp(text: string): number | undefined {

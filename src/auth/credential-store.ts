@@ -3,7 +3,7 @@
  * digested and compared with every stored digest of its kind in constant time, so neither the
  * timing nor an early exit tells an attacker how close a guess was or which entry it hit.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { PresentedCredential } from './parse-authorization.ts';
 import type { Caller, Scope } from './scopes.ts';
 
@@ -23,7 +23,7 @@ interface StoredCredential {
 }
 
 function digest(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 function presentedSecret(credential: PresentedCredential): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fingerprintOf } from '../../../src/alerts/fingerprint.ts';
-import { parseWebhookPayload } from '../../../src/alerts/webhook-payload.ts';
+import { normalizeTimestamp, parseWebhookPayload } from '../../../src/alerts/webhook-payload.ts';
 
 const TESTDATA = join(import.meta.dirname, '../../testdata/alertmanager');
 const NOW = new Date('2024-01-01T00:00:00Z');
@@ -182,4 +182,20 @@ describe('parseWebhookPayload', () => {
     assert.ok(result.ok && result.payload.alerts[0]?.ok);
     assert.equal(result.payload.alerts[0].alert.startsAt, '2018-03-07T11:33:21.873Z');
   });
+
+  for (const [text, expected] of [
+    ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
+    ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000Z'],
+    ['2026-01-01t00:00:00.000z', '2026-01-01T00:00:00.000Z'],
+    ['2026-01-01T01:00:00.000+01:00', '2026-01-01T00:00:00.000Z'],
+    // Spelled canonically, but not the canonical spelling of the instant Date.parse reads.
+    ['2026-02-30T00:00:00.000Z', '2026-03-02T00:00:00.000Z'],
+    ['2026-01-01T24:00:00.000Z', '2026-01-02T00:00:00.000Z'],
+    ['2026-13-01T00:00:00.000Z', undefined],
+    ['2026-01-01T23:59:60.000Z', undefined],
+  ] as const) {
+    it(`normalizeTimestamp(${text}) → ${String(expected)}`, () => {
+      assert.equal(normalizeTimestamp(text), expected);
+    });
+  }
 });
