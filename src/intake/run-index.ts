@@ -98,8 +98,14 @@ export class RunIndex {
   }
 
   private upsert(run: WorkflowExecution): void {
-    this.remove(run);
     const key = keyOf(run.metadata.namespace ?? '', run.metadata.name ?? '');
+    const previous = this.runs.get(key);
+    // Most updates are status writes: the indexes stay as they are, only the copy changes.
+    if (previous && sameIndexKeys(previous, run)) {
+      this.runs.set(key, run);
+      return;
+    }
+    this.remove(run);
     this.runs.set(key, run);
     const parsed = Date.parse(run.metadata.creationTimestamp ?? '');
     // Remembered before the API's copy arrives: created just now.
@@ -153,6 +159,19 @@ export class RunIndex {
     if (fingerprint !== undefined) keys.push([this.byFingerprint, fingerprint]);
     return keys;
   }
+}
+
+/** Whether two copies of a run sit in the same index entries (created at the same time). */
+function sameIndexKeys(a: WorkflowExecution, b: WorkflowExecution): boolean {
+  const labelsA = a.metadata.labels ?? {};
+  const labelsB = b.metadata.labels ?? {};
+  return (
+    a.metadata.creationTimestamp !== undefined &&
+    a.metadata.creationTimestamp === b.metadata.creationTimestamp &&
+    [TEMPLATE_LABEL, TARGET_HASH_LABEL, ALERT_FINGERPRINT_LABEL].every(
+      (label) => labelsA[label] === labelsB[label],
+    )
+  );
 }
 
 function add(index: Map<string, Set<string>>, indexKey: string, key: string): void {

@@ -18,9 +18,17 @@ export const ownEverything: RunAssignment = {
   onChange: () => undefined,
 };
 
+/** Answers remembered per member list; past this many the memo starts again. */
+const MAX_REMEMBERED = 100_000;
+
 export class MemberAssignment implements RunAssignment {
   private members: readonly string[] = [];
   private readonly listeners: (() => void)[] = [];
+  /**
+   * `owns` per run uid for the current member list. The engine asks on every event and
+   * every reconcile of a run, and each answer costs a SHA-256 per member.
+   */
+  private readonly owned = new Map<string, boolean>();
   readonly identity: string;
 
   constructor(identity: string) {
@@ -33,12 +41,18 @@ export class MemberAssignment implements RunAssignment {
 
   setMembers(members: readonly string[]): void {
     this.members = [...members];
+    this.owned.clear();
     for (const listener of this.listeners) listener();
   }
 
   owns(runUid: string): boolean {
-    if (!this.members.includes(this.identity)) return false;
-    return ownerOf(runUid, this.members) === this.identity;
+    const remembered = this.owned.get(runUid);
+    if (remembered !== undefined) return remembered;
+    const owns =
+      this.members.includes(this.identity) && ownerOf(runUid, this.members) === this.identity;
+    if (this.owned.size >= MAX_REMEMBERED) this.owned.clear();
+    this.owned.set(runUid, owns);
+    return owns;
   }
 
   onChange(listener: () => void): void {

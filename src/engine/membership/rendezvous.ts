@@ -4,17 +4,12 @@
  * with no coordination, and when a member joins or leaves only the runs it gains or loses
  * move (about 1/n of them), unlike `hash mod n`, which reshuffles nearly everything.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 function weight(member: string, key: string): bigint {
   // SHA-256 rather than a fast non-cryptographic hash: HRW needs weights that are
   // independent across members, and a weak hash correlates them (skewing the shares).
-  return createHash('sha256')
-    .update(member)
-    .update('\u0000')
-    .update(key)
-    .digest()
-    .readBigUInt64BE(0);
+  return hash('sha256', `${member}\u0000${key}`, 'buffer').readBigUInt64BE(0);
 }
 
 /** The owner of `key` among `members`; undefined when there are none. */

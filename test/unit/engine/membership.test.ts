@@ -14,6 +14,16 @@ describe('rendezvous hashing', () => {
     assert.equal(ownerOf('x', ['a']), 'a');
   });
 
+  it('gives the owners every earlier version gave (replicas of mixed versions must agree)', () => {
+    const members = ['kubernaut-dispatcher-0', 'kubernaut-dispatcher-1', 'kubernaut-dispatcher-2'];
+    assert.equal(ownerOf('uid-1', members), 'kubernaut-dispatcher-2');
+    assert.equal(
+      ownerOf('4c1f7a3e-0b9d-4d6e-9a51-2f0c8e7b6d13', members),
+      'kubernaut-dispatcher-1',
+    );
+    assert.equal(ownerOf('run-xyz', members), 'kubernaut-dispatcher-1');
+  });
+
   it('agrees whatever the order of the member list', () => {
     for (const uid of uids.slice(0, 200))
       assert.equal(ownerOf(uid, ['a', 'b', 'c']), ownerOf(uid, ['c', 'a', 'b']));
@@ -79,6 +89,23 @@ describe('MemberAssignment', () => {
     assert.equal(assignment.owns('uid-1'), false);
     assignment.setMembers(['a']);
     assert.equal(assignment.owns('uid-1'), true);
+  });
+
+  it('answers for the current member list, not the one it answered for before', () => {
+    const assignment = new MemberAssignment('a');
+    assignment.setMembers(['a', 'b', 'c']);
+    const before = uids.filter((uid) => assignment.owns(uid));
+    assert.deepEqual(
+      before,
+      uids.filter((uid) => ownerOf(uid, ['a', 'b', 'c']) === 'a'),
+    );
+    assignment.setMembers(['a', 'b']);
+    const after = uids.filter((uid) => assignment.owns(uid));
+    assert.deepEqual(
+      after,
+      uids.filter((uid) => ownerOf(uid, ['a', 'b']) === 'a'),
+    );
+    assert.ok(after.length > before.length);
   });
 
   it('tells its listeners when the members change', () => {

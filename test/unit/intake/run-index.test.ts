@@ -32,6 +32,29 @@ describe('RunIndex creation times (the storm limit reads them per alert)', () =>
     assert.equal(index.targetRuns('default', 'crash', 'abc')[0]?.createdAtMs, 2_000);
   });
 
+  it('keeps its indexes through status updates and moves a run whose labels changed', () => {
+    const index = new RunIndex(() => 0);
+    const created = '1970-01-01T00:00:01.000Z';
+    index.update('add', asObject(run('a', created)));
+    const finished = run('a', created);
+    finished.status = {
+      phase: 'Succeeded',
+      completedAt: '1970-01-01T00:00:04.000Z',
+      steps: [],
+      conditions: [],
+    };
+    index.update('update', asObject(finished));
+    assert.deepEqual(index.templateCreationsMs('default', 'crash'), [1_000]);
+    assert.deepEqual(index.targetRuns('default', 'crash', 'abc'), [
+      { name: 'a', phase: 'Succeeded', createdAtMs: 1_000, completedAtMs: 4_000 },
+    ]);
+    const moved = run('a', created);
+    moved.metadata.labels = { ...moved.metadata.labels, 'kubernaut.ai/target-hash': 'def' };
+    index.update('update', asObject(moved));
+    assert.deepEqual(index.targetRuns('default', 'crash', 'abc'), []);
+    assert.equal(index.targetRuns('default', 'crash', 'def').length, 1);
+  });
+
   it('forgets a deleted run, and keeps other templates apart', () => {
     const index = new RunIndex(() => 0);
     index.update('add', asObject(run('a', '1970-01-01T00:00:01.000Z')));
