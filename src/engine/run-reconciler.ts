@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { actionExecutionSchema } from '../api/action-execution.ts';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
+  TERMINAL_RUN_PHASES,
   workflowExecutionSchema,
   type WorkflowExecution,
   type WorkflowExecutionStatus,
@@ -31,6 +32,7 @@ import type { ReconcileResult } from './work-queue.ts';
 import { observeAttempt } from './observe-attempt.ts';
 import { failInvalidRun } from './fail-invalid-run.ts';
 import { WrittenVersions } from './written-versions.ts';
+import { childrenState, SettledRuns } from './settled-runs.ts';
 import { countRunTransition } from './count-run-transition.ts';
 
 export interface RunReconcilerDeps {
@@ -56,6 +58,7 @@ type EventEffect = Extract<Effect, { type: 'recordEvent' }>;
 export class RunReconciler {
   private readonly deps: RunReconcilerDeps;
   private readonly written = new WrittenVersions();
+  private readonly settled = new SettledRuns();
 
   constructor(deps: RunReconcilerDeps) {
     this.deps = deps;
@@ -64,8 +67,21 @@ export class RunReconciler {
   async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const [namespace = '', name = ''] = key.split('/');
     const cached = this.deps.getRun(namespace, name);
-    if (!cached) this.written.forget(key);
-    if (this.written.isStale(key, cached?.metadata?.resourceVersion)) return undefined;
+    if (!cached) {
+      this.written.forget(key);
+      this.settled.forget(key);
+    }
+    if (this.written.isStale(key, cached?.metadata?.resourceVersion)) {
+      // A change came in while the cache was behind our write: the write's own event must
+      // reconcile in full.
+      this.settled.forget(key);
+      return undefined;
+    }
+    if (
+      cached &&
+      this.settled.claim(key, cached.metadata?.resourceVersion, this.childrenOf(cached))
+    )
+      return undefined;
     let raw: unknown = cached;
     for (let attempt = 0; raw !== undefined; attempt++) {
       const outcome = await this.reconcileOnce(raw);
@@ -88,12 +104,14 @@ export class RunReconciler {
         reason: 'ValidationFailed',
         message,
       };
-      return this.writeStatus(failed.run, failed.previous, failed.status, [event]);
+      const written = await this.writeStatus(failed.run, failed.previous, failed.status, [event]);
+      return written === 'conflict' ? written : undefined;
     }
     const run = parsed.data;
     const { backend, routed } = this.backendOf(run);
     if (backend.name === 'tekton') return this.reconcileTekton(run, backend);
-    const attempts = this.deps.attemptsOf(run.metadata.uid ?? '').flatMap((object) => {
+    const children = this.deps.attemptsOf(run.metadata.uid ?? '');
+    const attempts = children.flatMap((object) => {
       const action = actionExecutionSchema.safeParse(object);
       return action.success ? [observeAttempt(action.data)] : [];
     });
@@ -108,6 +126,14 @@ export class RunReconciler {
     await this.applyEffects(run, status, result.effects);
     const written = await this.writeStatus(run, run.status, status, [...result.effects, ...routed]);
     if (written === 'conflict') return written;
+    if (written !== undefined && status.phase && TERMINAL_RUN_PHASES.has(status.phase)) {
+      const key = `${run.metadata.namespace ?? ''}/${run.metadata.name ?? ''}`;
+      this.settled.settle(
+        key,
+        written.resourceVersion,
+        childrenState(children, observed.workspaceExists),
+      );
+    }
     const requeue = result.effects.find((effect) => effect.type === 'requeueAt');
     return requeue?.type === 'requeueAt' ? { requeueAtMs: Date.parse(requeue.at) } : undefined;
   }
@@ -176,16 +202,31 @@ export class RunReconciler {
     );
   }
 
-  /** Writes the status when it changed; Events only follow a write that landed. */
+  /** The children a plan of this cached run would see, as `SettledRuns` compares them. */
+  private childrenOf(cached: KubernetesObject): string {
+    const claimName = (cached as { status?: { workspace?: { claimName?: string } } }).status
+      ?.workspace?.claimName;
+    const namespace = cached.metadata?.namespace ?? '';
+    return childrenState(
+      this.deps.attemptsOf(cached.metadata?.uid ?? ''),
+      claimName !== undefined && this.deps.claimExists(namespace, claimName),
+    );
+  }
+
+  /**
+   * Writes the status when it changed; Events only follow a write that landed. Undefined
+   * when nothing was written, else the resourceVersion the API server gave the write.
+   */
   private async writeStatus(
     run: WorkflowExecution,
     previous: WorkflowExecutionStatus | undefined,
     status: WorkflowExecutionStatus,
     effects: readonly { type: string }[],
-  ): Promise<undefined | 'conflict'> {
+  ): Promise<undefined | 'conflict' | { resourceVersion: string | undefined }> {
     if (isDeepStrictEqual(previous, status)) return undefined;
+    let answer: unknown;
     try {
-      await this.deps.gateway.replaceRunStatus({ ...run, status });
+      answer = await this.deps.gateway.replaceRunStatus({ ...run, status });
       this.written.wrote(
         `${run.metadata.namespace ?? ''}/${run.metadata.name ?? ''}`,
         run.metadata.resourceVersion,
@@ -200,6 +241,8 @@ export class RunReconciler {
       }
     }
     countRunTransition(this.deps.metrics, run, previous, status);
-    return undefined;
+    const resourceVersion = (answer as { metadata?: { resourceVersion?: string } } | undefined)
+      ?.metadata?.resourceVersion;
+    return { resourceVersion };
   }
 }

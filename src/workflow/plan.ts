@@ -272,18 +272,14 @@ class Planner {
     if (this.status.startedAt) return;
     this.status.startedAt = this.nowIso;
     // A dry run starts no step: its one Event is the RunSucceeded that says so.
-    if (!this.run.spec.dryRun) {
-      this.event('Normal', 'RunStarted', `started ${this.steps.length} step(s)`);
-    }
+    if (this.run.spec.dryRun) return;
+    this.event('Normal', 'RunStarted', `started ${this.steps.length} step(s)`);
   }
 
   private finishDryRun(): Plan {
     for (const step of this.steps) if (step.phase === 'Pending') this.skip(step, 'DryRun');
-    return this.finish(
-      'Succeeded',
-      'DryRun',
-      `dry run: ${this.steps.length} step(s) validated, none started`,
-    );
+    const message = `dry run: ${this.steps.length} step(s) validated, none started`;
+    return this.finish('Succeeded', 'DryRun', message);
   }
 
   private startIfReady(spec: WorkflowStep, step: StepStatus | undefined): void {
