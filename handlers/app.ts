@@ -1,6 +1,6 @@
 /** The dispatcher's HTTP surface: one Hono app, routes mounted from the handlers. */
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
+import { requestId } from './request-id.ts';
 import { pino } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CredentialStore } from '../src/auth/credential-store.ts';
