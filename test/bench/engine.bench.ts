@@ -8,7 +8,7 @@
  * shipped Deployment's NODE_OPTIONS and concurrency), so its memory is its own, not that of
  * the benchmark's clients and informers.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchV1Api, CustomObjectsApi, type V1Job } from '@kubernetes/client-node';
@@ -16,7 +16,6 @@ import { Engine } from '../../src/engine/engine.ts';
 import { startInformer } from '../../src/kube/informer.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
-import { parseAllDocuments } from 'yaml';
 import { writeAlertmanagerCredentials } from '../fixtures/alertmanager-credentials.ts';
 import { startClusterProcess, type ClusterProcess } from '../fixtures/cluster-process.ts';
 import { startDispatcherProcess } from '../fixtures/dispatcher-process.ts';
@@ -25,11 +24,11 @@ import { submitRun } from '../fixtures/submit-run.ts';
 import { waitForRuns } from '../fixtures/wait-for-runs.ts';
 import { percentiles, type BenchRow } from './harness.ts';
 import { cpuSecondsOf, peakRssMiBOf } from './process-usage.ts';
+import { shippedEnv } from './shipped-env.ts';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 const IMAGE = `registry.local/bench/exit@${DIGEST}`;
 const BURST = 1_000;
-const DEPLOYMENT = join(import.meta.dirname, '../../manifests/base/deployment.yaml');
 
 export async function benchEngine(): Promise<BenchRow[]> {
   const stateDir = await mkdtemp(join(tmpdir(), 'kubernaut-bench-'));
@@ -178,23 +177,6 @@ async function benchBurst(
 }
 
 /** The shipped Deployment's values of these environment variables, so (d) runs as shipped. */
-async function shippedEnv(names: string[]): Promise<Record<string, string>> {
-  const env: Record<string, string> = {};
-  for (const document of parseAllDocuments(await readFile(DEPLOYMENT, 'utf8'))) {
-    const deployment = document.toJS() as {
-      kind?: string;
-      spec?: {
-        template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } };
-      };
-    };
-    if (deployment.kind !== 'Deployment') continue;
-    for (const variable of deployment.spec?.template?.spec?.containers?.[0]?.env ?? [])
-      if (names.includes(variable.name) && variable.value !== undefined)
-        env[variable.name] = variable.value;
-  }
-  return env;
-}
-
 async function requestsByVerb(metrics: Metrics): Promise<Record<string, number>> {
   const byVerb: Record<string, number> = {};
   for (const value of (await metrics.kubeRequests.get()).values) {

@@ -1,7 +1,7 @@
 /**
  * The alert intake of one replica: a real dispatcher process (`node src/main.ts`, engine and
- * all) against the embedded cluster (its own process), over HTTP on loopback, so the figures
- * hold only the dispatcher's own work:
+ * all, with the shipped Deployment's NODE_OPTIONS and concurrency) against the embedded cluster
+ * (its own process), over HTTP on loopback, so the figures hold only the dispatcher's own work:
  * (a) hot duplicates — one alert's notification repeated, as version-4 bodies with their
  *     fingerprint, from `wrk` in its own process; the dispatcher's CPU per request from /proc;
  * (b) new alerts turned into runs (50 alerts per notification, each a new target);
@@ -22,6 +22,7 @@ import { freePort } from '../fixtures/free-port.ts';
 import { waitForRuns } from '../fixtures/wait-for-runs.ts';
 import { percentiles, type BenchRow } from './harness.ts';
 import { cpuSecondsOf } from './process-usage.ts';
+import { shippedEnv } from './shipped-env.ts';
 import { runWrk, wrkMissing } from './wrk.ts';
 import { writeAlertmanagerCredentials } from '../fixtures/alertmanager-credentials.ts';
 
@@ -82,11 +83,16 @@ export async function benchIntake(): Promise<BenchRow[]> {
       });
     }
     const credentials = await writeAlertmanagerCredentials(stateDir, TOKEN);
+    const shipped = await shippedEnv(['NODE_OPTIONS', 'KUBERNAUT_CONCURRENCY']);
     dispatcher = await startDispatcherProcess({
       identity: 'bench-intake',
       port: await freePort(),
       kubeconfig: cluster.kubeconfigPath,
-      env: { KUBERNAUT_CREDENTIALS_FILE: credentials, KUBERNAUT_ALERTS_RATE_LIMIT: '0' },
+      env: {
+        KUBERNAUT_CREDENTIALS_FILE: credentials,
+        KUBERNAUT_ALERTS_RATE_LIMIT: '0',
+        ...shipped,
+      },
     });
     const client = new Pool(dispatcher.url, { connections: 16 });
     pool = client;
