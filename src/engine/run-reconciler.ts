@@ -77,11 +77,8 @@ export class RunReconciler {
       this.settled.forget(key);
       return undefined;
     }
-    if (
-      cached &&
-      this.settled.claim(key, cached.metadata?.resourceVersion, this.childrenOf(cached))
-    )
-      return undefined;
+    const version = cached?.metadata?.resourceVersion;
+    if (cached && this.settled.claim(key, version, () => this.childrenOf(cached))) return undefined;
     let raw: unknown = cached;
     for (let attempt = 0; raw !== undefined; attempt++) {
       const outcome = await this.reconcileOnce(raw);

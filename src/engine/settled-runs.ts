@@ -29,12 +29,15 @@ export class SettledRuns {
     this.settled.set(key, { resourceVersion, children });
   }
 
-  /** True, once, when the run and its children are exactly as that write left them. */
-  claim(key: string, resourceVersion: string | undefined, children: string): boolean {
+  /**
+   * True, once, when the run and its children are exactly as that write left them. The
+   * children are only looked at when there is a record: most reconciles have none.
+   */
+  claim(key: string, resourceVersion: string | undefined, children: () => string): boolean {
     const settled = this.settled.get(key);
     if (settled === undefined) return false;
     this.settled.delete(key);
-    return settled.resourceVersion === resourceVersion && settled.children === children;
+    return settled.resourceVersion === resourceVersion && settled.children === children();
   }
 
   forget(key: string): void {
