@@ -20,6 +20,7 @@ import {
 import { adoptExisting, ignoreNotFound, statusCodeOf } from '../kube/errors.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { KubeGateway } from '../kube/kube-gateway.ts';
+import { keyOf } from '../kube/informer.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { formatProblems, problemsFromZod } from '../workflow/problems.ts';
 import { plan } from '../workflow/plan.ts';
@@ -32,7 +33,7 @@ import type { ReconcileResult } from './work-queue.ts';
 import { observeAttempt } from './observe-attempt.ts';
 import { failInvalidRun } from './fail-invalid-run.ts';
 import { WrittenVersions } from './written-versions.ts';
-import { childrenState, SettledRuns } from './settled-runs.ts';
+import { childrenState, SettledRuns, type RunChildren } from './settled-runs.ts';
 import { countRunTransition } from './count-run-transition.ts';
 
 export interface RunReconcilerDeps {
@@ -52,6 +53,13 @@ export interface RunReconcilerDeps {
 }
 
 const MAX_CONFLICT_RETRIES = 3;
+
+/** What `childrenOf` reads of a run: parsed, or as the cache holds it. */
+interface RunChildrenRef {
+  metadata?: { uid?: string; namespace?: string };
+  status?: { workspace?: { claimName?: string } };
+}
+
 type Backend = NonNullable<WorkflowExecutionStatus['backend']>;
 type EventEffect = Extract<Effect, { type: 'recordEvent' }>;
 
@@ -77,8 +85,7 @@ export class RunReconciler {
       this.settled.forget(key);
       return undefined;
     }
-    const version = cached?.metadata?.resourceVersion;
-    if (cached && this.settled.claim(key, version, () => this.childrenOf(cached))) return undefined;
+    if (cached && this.isSettled(key, cached)) return undefined;
     let raw: unknown = cached;
     for (let attempt = 0; raw !== undefined; attempt++) {
       const outcome = await this.reconcileOnce(raw);
@@ -107,16 +114,13 @@ export class RunReconciler {
     const run = parsed.data;
     const { backend, routed } = this.backendOf(run);
     if (backend.name === 'tekton') return this.reconcileTekton(run, backend);
-    const children = this.deps.attemptsOf(run.metadata.uid ?? '');
-    const attempts = children.flatMap((object) => {
-      const action = actionExecutionSchema.safeParse(object);
-      return action.success ? [observeAttempt(action.data)] : [];
-    });
-    const claimName = run.status?.workspace?.claimName;
+    const children = this.childrenOf(run);
     const observed = {
-      attempts,
-      workspaceExists:
-        claimName !== undefined && this.deps.claimExists(run.metadata.namespace ?? '', claimName),
+      attempts: children.attempts.flatMap((object) => {
+        const action = actionExecutionSchema.safeParse(object);
+        return action.success ? [observeAttempt(action.data)] : [];
+      }),
+      workspaceExists: children.workspaceExists,
     };
     const result = plan(run, observed, this.deps.now(), { random: this.deps.random });
     const status: WorkflowExecutionStatus = { ...result.status, backend };
@@ -124,12 +128,7 @@ export class RunReconciler {
     const written = await this.writeStatus(run, run.status, status, [...result.effects, ...routed]);
     if (written === 'conflict') return written;
     if (written !== undefined && status.phase && TERMINAL_RUN_PHASES.has(status.phase)) {
-      const key = `${run.metadata.namespace ?? ''}/${run.metadata.name ?? ''}`;
-      this.settled.settle(
-        key,
-        written.resourceVersion,
-        childrenState(children, observed.workspaceExists),
-      );
+      this.settled.settle(keyOf(run), written.resourceVersion, childrenState(children));
     }
     const requeue = result.effects.find((effect) => effect.type === 'requeueAt');
     return requeue?.type === 'requeueAt' ? { requeueAtMs: Date.parse(requeue.at) } : undefined;
@@ -199,15 +198,20 @@ export class RunReconciler {
     );
   }
 
-  /** The children a plan of this cached run would see, as `SettledRuns` compares them. */
-  private childrenOf(cached: KubernetesObject): string {
-    const claimName = (cached as { status?: { workspace?: { claimName?: string } } }).status
-      ?.workspace?.claimName;
-    const namespace = cached.metadata?.namespace ?? '';
-    return childrenState(
-      this.deps.attemptsOf(cached.metadata?.uid ?? ''),
-      claimName !== undefined && this.deps.claimExists(namespace, claimName),
-    );
+  /** Whether the cached run is exactly as our finishing write left it (see `SettledRuns`). */
+  private isSettled(key: string, cached: KubernetesObject): boolean {
+    const version = cached.metadata?.resourceVersion;
+    return this.settled.claim(key, version, () => childrenState(this.childrenOf(cached)));
+  }
+
+  /** The run's ActionExecutions and whether its workspace claim exists, as the caches hold them. */
+  private childrenOf(run: RunChildrenRef): RunChildren {
+    const claimName = run.status?.workspace?.claimName;
+    return {
+      attempts: this.deps.attemptsOf(run.metadata?.uid ?? ''),
+      workspaceExists:
+        claimName !== undefined && this.deps.claimExists(run.metadata?.namespace ?? '', claimName),
+    };
   }
 
   /**
@@ -224,10 +228,7 @@ export class RunReconciler {
     let answer: unknown;
     try {
       answer = await this.deps.gateway.replaceRunStatus({ ...run, status });
-      this.written.wrote(
-        `${run.metadata.namespace ?? ''}/${run.metadata.name ?? ''}`,
-        run.metadata.resourceVersion,
-      );
+      this.written.wrote(keyOf(run), run.metadata.resourceVersion);
     } catch (error) {
       if (statusCodeOf(error) === 409) return 'conflict';
       throw error;

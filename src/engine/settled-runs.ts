@@ -45,10 +45,16 @@ export class SettledRuns {
   }
 }
 
+/** A run's children as the caches hold them: what a plan of the run observes. */
+export interface RunChildren {
+  attempts: readonly KubernetesObject[];
+  workspaceExists: boolean;
+}
+
 /** The state of a run's children a plan depends on, as one comparable string. */
-export function childrenState(attempts: readonly KubernetesObject[], claimExists: boolean): string {
-  const versions = attempts.map(
+export function childrenState(children: RunChildren): string {
+  const versions = children.attempts.map(
     (attempt) => `${attempt.metadata?.name ?? ''}@${attempt.metadata?.resourceVersion ?? ''}`,
   );
-  return `${versions.sort().join(',')}|claim=${String(claimExists)}`;
+  return `${versions.sort().join(',')}|claim=${String(children.workspaceExists)}`;
 }

@@ -101,7 +101,7 @@ export class RunIndex {
     const key = keyOf(run.metadata.namespace ?? '', run.metadata.name ?? '');
     const previous = this.runs.get(key);
     // Most updates are status writes: the indexes stay as they are, only the copy changes.
-    if (previous && sameIndexKeys(previous, run)) {
+    if (previous && this.sameIndexing(previous, run)) {
       this.runs.set(key, run);
       return;
     }
@@ -140,6 +140,18 @@ export class RunIndex {
     }
   }
 
+  /** Whether two copies of a run sit in the same index entries, created at the same time. */
+  private sameIndexing(a: WorkflowExecution, b: WorkflowExecution): boolean {
+    const created = a.metadata.creationTimestamp;
+    if (created === undefined || created !== b.metadata.creationTimestamp) return false;
+    const keysA = this.indexKeys(a);
+    const keysB = this.indexKeys(b);
+    return (
+      keysA.length === keysB.length &&
+      keysA.every(([index, key], at) => keysB[at]?.[0] === index && keysB[at][1] === key)
+    );
+  }
+
   private templateKeyOf(run: WorkflowExecution): string | undefined {
     const template = run.metadata.labels?.[TEMPLATE_LABEL];
     return template === undefined ? undefined : `${run.metadata.namespace ?? ''}/${template}`;
@@ -159,19 +171,6 @@ export class RunIndex {
     if (fingerprint !== undefined) keys.push([this.byFingerprint, fingerprint]);
     return keys;
   }
-}
-
-/** Whether two copies of a run sit in the same index entries (created at the same time). */
-function sameIndexKeys(a: WorkflowExecution, b: WorkflowExecution): boolean {
-  const labelsA = a.metadata.labels ?? {};
-  const labelsB = b.metadata.labels ?? {};
-  return (
-    a.metadata.creationTimestamp !== undefined &&
-    a.metadata.creationTimestamp === b.metadata.creationTimestamp &&
-    [TEMPLATE_LABEL, TARGET_HASH_LABEL, ALERT_FINGERPRINT_LABEL].every(
-      (label) => labelsA[label] === labelsB[label],
-    )
-  );
 }
 
 function add(index: Map<string, Set<string>>, indexKey: string, key: string): void {

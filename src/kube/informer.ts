@@ -35,7 +35,8 @@ export interface InformerHandle<T extends KubernetesObject> {
   stop(): Promise<void>;
 }
 
-const keyOf = (object: KubernetesObject): string =>
+/** An object's cache key, `namespace/name`: the key work queues and reconcilers use too. */
+export const keyOf = (object: { metadata?: { namespace?: string; name?: string } }): string =>
   `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 
 class Store<T extends KubernetesObject> implements ObjectCache<T> {

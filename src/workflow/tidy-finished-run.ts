@@ -16,7 +16,7 @@ export function tidyFinishedRun(
   runName: string,
   observed: ObservedChildren,
   claimName: string | undefined,
-  steps: readonly StepStatus[] = [],
+  steps: readonly StepStatus[],
 ): Effect[] {
   const succeeded = new Set(
     steps

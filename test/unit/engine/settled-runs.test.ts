@@ -7,42 +7,32 @@ const attempt = (name: string, resourceVersion: string): KubernetesObject => ({
   metadata: { name, resourceVersion },
 });
 
+/** The state of a run with these attempts and, when `claim`, its workspace claim. */
+const stateOf = (attempts: KubernetesObject[], claim = false): string =>
+  childrenState({ attempts, workspaceExists: claim });
+
 describe('SettledRuns (the reconcile a finishing write triggers is skipped, once)', () => {
-  const children = childrenState([attempt('run-a-1', '10')], false);
+  const children = stateOf([attempt('run-a-1', '10')]);
+  /** Whether the reconcile of `ns/run` at `version` with `state` children is skipped. */
+  const skips = (settled: SettledRuns, version: string, state = children, key = 'ns/run') =>
+    settled.claim(key, version, () => state);
 
   it('skips once when the run is our write and its children are as planned', () => {
     const settled = new SettledRuns();
     settled.settle('ns/run', '42', children);
-    assert.equal(
-      settled.claim('ns/run', '42', () => children),
-      true,
-    );
+    assert.equal(skips(settled, '42'), true);
     // A later event (a child's, say) at the same resourceVersion reconciles in full.
-    assert.equal(
-      settled.claim('ns/run', '42', () => children),
-      false,
-    );
+    assert.equal(skips(settled, '42'), false);
   });
 
   it('reconciles when the run moved on or a child changed', () => {
     const settled = new SettledRuns();
     settled.settle('ns/run', '42', children);
-    assert.equal(
-      settled.claim('ns/run', '43', () => children),
-      false,
-    );
+    assert.equal(skips(settled, '43'), false);
     settled.settle('ns/run', '42', children);
-    const changed = childrenState([attempt('run-a-1', '11')], false);
-    assert.equal(
-      settled.claim('ns/run', '42', () => changed),
-      false,
-    );
+    assert.equal(skips(settled, '42', stateOf([attempt('run-a-1', '11')])), false);
     settled.settle('ns/run', '42', children);
-    const claimAppeared = childrenState([attempt('run-a-1', '10')], true);
-    assert.equal(
-      settled.claim('ns/run', '42', () => claimAppeared),
-      false,
-    );
+    assert.equal(skips(settled, '42', stateOf([attempt('run-a-1', '10')], true)), false);
   });
 
   it('does not look at the children of a run it holds no record for', () => {
@@ -57,29 +47,17 @@ describe('SettledRuns (the reconcile a finishing write triggers is skipped, once
     const settled = new SettledRuns();
     settled.settle('ns/run', '42', children);
     settled.forget('ns/run');
-    assert.equal(
-      settled.claim('ns/run', '42', () => children),
-      false,
-    );
-    assert.equal(
-      settled.claim('ns/other', '42', () => children),
-      false,
-    );
+    assert.equal(skips(settled, '42'), false);
+    assert.equal(skips(settled, '42', children, 'ns/other'), false);
     settled.settle('ns/run', undefined, children); // the API answered without a version
-    assert.equal(
-      settled.claim('ns/run', '42', () => children),
-      false,
-    );
+    assert.equal(skips(settled, '42'), false);
   });
 
   it('compares children whatever order the cache lists them in', () => {
     assert.equal(
-      childrenState([attempt('b', '2'), attempt('a', '1')], false),
-      childrenState([attempt('a', '1'), attempt('b', '2')], false),
+      stateOf([attempt('b', '2'), attempt('a', '1')]),
+      stateOf([attempt('a', '1'), attempt('b', '2')]),
     );
-    assert.notEqual(
-      childrenState([attempt('a', '1')], false),
-      childrenState([attempt('a', '1'), attempt('b', '2')], false),
-    );
+    assert.notEqual(stateOf([attempt('a', '1')]), stateOf([attempt('a', '1'), attempt('b', '2')]));
   });
 });
